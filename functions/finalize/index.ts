@@ -1,0 +1,9 @@
+/**
+ * Lambda handler of `finalize`, the last processor of the chain.
+ * Validates its event against the `finalize` input schema, then returns
+ * `finalize`'s output. Stateless and idempotent.
+ */
+import { processorHandler } from "../../shared";
+import { finalize } from "./finalize";
+
+export const handler = processorHandler("finalize", finalize);

@@ -1,0 +1,42 @@
+import { StepError, type DurableContext, type DurableExecutionHandler } from "@aws/durable-execution-sdk-js";
+import type { WorkflowResult } from "../../shared";
+import type { ProcessorArns } from "./config";
+import { invokeStage } from "./invoke-stage";
+import { prepare, prepareRetryStrategy } from "./prepare";
+
+/**
+ * The `prepare` step. Its result, including `prepared_at`, is checkpointed:
+ * a replay returns the recorded payload instead of running the body again.
+ *
+ * A step's error reaches the workflow wrapped in a `StepError` whose cause is
+ * rebuilt from the checkpoint (its name and message survive, its class does
+ * not). Failing with the cause gives the execution the error type that says
+ * what went wrong (`PayloadValidationError`) rather than `StepError`.
+ */
+const runPrepare = async (context: DurableContext, event: unknown) => {
+  try {
+    return await context.step("prepare", async () => prepare(event, new Date()), {
+      retryStrategy: prepareRetryStrategy,
+    });
+  } catch (error) {
+    if (error instanceof StepError && error.cause) throw error.cause;
+    throw error;
+  }
+};
+
+/**
+ * The durable workflow: prepare the event, then chain the three processors.
+ *
+ * The body is replayed from the start each time the orchestrator resumes
+ * (after every invoke), so it must be deterministic: time, randomness and I/O
+ * happen only inside the step or in the processors.
+ */
+export const createOrchestrator =
+  (processorArns: ProcessorArns): DurableExecutionHandler<unknown, WorkflowResult> =>
+  async (event, context) => {
+    const prepared = await runPrepare(context, event);
+    const added = await invokeStage(context, "add", processorArns.add, prepared);
+    const transformed = await invokeStage(context, "transform", processorArns.transform, added);
+    const output = await invokeStage(context, "finalize", processorArns.finalize, transformed);
+    return { workflow: "completed", input: event, output };
+  };

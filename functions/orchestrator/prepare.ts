@@ -1,0 +1,32 @@
+import { createRetryStrategy, type RetryDecision } from "@aws/durable-execution-sdk-js";
+import { OrchestratorInputSchema, parsePayload, PayloadValidationError, type PreparedPayload } from "../../shared";
+
+/**
+ * The `prepare` step's logic: validate the caller's event and prepare it for
+ * the chain. `now` is passed in so that the caller decides where time is read
+ * (inside the durable step, so that every replay sees the same `prepared_at`).
+ */
+export const prepare = (event: unknown, now: Date): PreparedPayload => {
+  const input = parsePayload(OrchestratorInputSchema, event, "orchestrator input");
+  return {
+    id: input.id,
+    name: input.name.trim(),
+    prepared_at: now.toISOString(),
+    value: input.value,
+  };
+};
+
+const retryTransientFailures = createRetryStrategy({
+  maxAttempts: 3,
+  initialDelay: { seconds: 1 },
+  maxDelay: { seconds: 10 },
+  backoffRate: 2,
+});
+
+/**
+ * Invalid input stays invalid however often it is checked, so a
+ * `PayloadValidationError` fails the step at once; anything else (a bug, a
+ * crash) is tried up to three times in all, with exponential backoff and jitter.
+ */
+export const prepareRetryStrategy = (error: Error, attempt: number): RetryDecision =>
+  error instanceof PayloadValidationError ? { shouldRetry: false } : retryTransientFailures(error, attempt);

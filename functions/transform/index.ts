@@ -1,0 +1,9 @@
+/**
+ * Lambda handler of `transform`, the second processor of the chain.
+ * Validates its event against the `transform` input schema, then returns
+ * `transform`'s output. Stateless and idempotent.
+ */
+import { processorHandler } from "../../shared";
+import { transform } from "./transform";
+
+export const handler = processorHandler("transform", transform);

@@ -1,0 +1,13 @@
+import type { AddedPayload, TransformedPayload } from "../../shared";
+
+/**
+ * Stage 2: doubles `value` and upper-cases `name`. `toUpperCase` uses Unicode's
+ * default case mapping, the same in every locale (unlike `toLocaleUpperCase`,
+ * which turns `i` into `İ` under a Turkish locale).
+ */
+export const transform = (input: AddedPayload): TransformedPayload => ({
+  ...input,
+  value: input.value * 2,
+  transformed_name: input.name.toUpperCase(),
+  step2_completed: true,
+});

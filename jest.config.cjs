@@ -1,0 +1,11 @@
+/** @type {import("jest").Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "\\.ts$": "<rootDir>/tests/esbuild-transform.cjs" },
+  moduleFileExtensions: ["ts", "js", "cjs", "mjs", "json"],
+  // Fail a run that executed no test instead of passing it.
+  passWithNoTests: false,
+  errorOnDeprecated: true,
+};

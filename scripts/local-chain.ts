@@ -1,0 +1,101 @@
+/**
+ * Runs the whole chain on this machine: the real orchestrator handler in the
+ * durable SDK's LocalDurableTestRunner, with the real processor handlers
+ * registered under the ARNs the orchestrator reads from its environment.
+ * Used by `npm start` and by the integration tests.
+ */
+import { LocalDurableTestRunner, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import type { Handler } from "aws-lambda";
+import { PROCESSOR_STAGES, type ProcessorStage } from "../shared";
+import { PROCESSOR_ARN_VARIABLES } from "../functions/orchestrator/config";
+
+/**
+ * The function id each processor is registered under. Locally there is no ARN,
+ * so the orchestrator gets the template's logical ids instead.
+ */
+export const LOCAL_PROCESSOR_IDS = {
+  add: "AddFunction",
+  transform: "TransformFunction",
+  finalize: "FinalizeFunction",
+} as const satisfies Record<ProcessorStage, string>;
+
+export interface OperationSummary {
+  name: string;
+  type: string;
+  status: string;
+  /** From the operation's first to its last history event. */
+  durationMs: number | undefined;
+}
+
+export interface ChainRun {
+  status: "SUCCEEDED" | "FAILED";
+  result: unknown;
+  error: { errorType: string; errorMessage: string } | null;
+  operations: OperationSummary[];
+  orchestratorInvocations: number;
+  processorCalls: Record<ProcessorStage, number>;
+}
+
+export interface ChainRunOptions {
+  /** Replaces a processor's real handler, e.g. with one that fails. */
+  processors?: Partial<Record<ProcessorStage, Handler>>;
+}
+
+const realProcessors = async (): Promise<Record<ProcessorStage, Handler>> => ({
+  add: (await import("../functions/add/index")).handler,
+  transform: (await import("../functions/transform/index")).handler,
+  finalize: (await import("../functions/finalize/index")).handler,
+});
+
+/** The real orchestrator handler, loaded once its environment names the local processors. */
+const loadOrchestrator = async () => {
+  for (const stage of PROCESSOR_STAGES) {
+    process.env[PROCESSOR_ARN_VARIABLES[stage]] = LOCAL_PROCESSOR_IDS[stage];
+  }
+  return (await import("../functions/orchestrator/index")).handler;
+};
+
+const durationOf = (operation: DurableOperation): number | undefined => {
+  const times = (operation.getEvents() ?? []).flatMap((event) => event.EventTimestamp?.getTime() ?? []);
+  return times.length > 0 ? Math.max(...times) - Math.min(...times) : undefined;
+};
+
+const summarise = (operation: DurableOperation): OperationSummary => ({
+  name: operation.getName() ?? "(unnamed)",
+  type: operation.getType() ?? "UNKNOWN",
+  status: operation.getStatus() ?? "UNKNOWN",
+  durationMs: durationOf(operation),
+});
+
+/**
+ * Runs one execution of the chain with `event` as its input.
+ * Call {@link LocalDurableTestRunner.setupTestEnvironment} first.
+ */
+export const runLocalChain = async (event: unknown, options: ChainRunOptions = {}): Promise<ChainRun> => {
+  const runner = new LocalDurableTestRunner({ handlerFunction: await loadOrchestrator() });
+  const handlers = { ...(await realProcessors()), ...options.processors };
+  const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
+  for (const stage of PROCESSOR_STAGES) {
+    const handler = handlers[stage];
+    runner.registerFunction(LOCAL_PROCESSOR_IDS[stage], async (processorEvent, context, callback) => {
+      processorCalls[stage] += 1;
+      const output: unknown = await handler(processorEvent, context, callback);
+      return output;
+    });
+  }
+
+  const execution = await runner.run({ payload: event });
+  const succeeded = execution.getStatus() === "SUCCEEDED";
+  const error = succeeded ? null : execution.getError();
+  return {
+    status: succeeded ? "SUCCEEDED" : "FAILED",
+    result: succeeded ? execution.getResult() : null,
+    error: error && {
+      errorType: error.errorType ?? "UnknownError",
+      errorMessage: error.errorMessage ?? "",
+    },
+    operations: execution.getOperations().map(summarise),
+    orchestratorInvocations: execution.getInvocations().length,
+    processorCalls,
+  };
+};

@@ -1,0 +1,40 @@
+import type * as v from "valibot";
+import type { Handler } from "aws-lambda";
+import { AddedPayloadSchema, FinalizedPayloadSchema, PreparedPayloadSchema, TransformedPayloadSchema } from "./schemas";
+import type { ProcessorStage } from "./stages";
+import { parsePayload } from "./validate";
+
+/**
+ * What each processor takes and returns. The chain is typed from this one
+ * table: a processor's logic, and the orchestrator's call to it, must match
+ * the row of its stage, and each stage's input is the previous stage's output.
+ */
+export const STAGE_CONTRACT = {
+  add: { input: PreparedPayloadSchema, output: AddedPayloadSchema },
+  transform: { input: AddedPayloadSchema, output: TransformedPayloadSchema },
+  finalize: { input: TransformedPayloadSchema, output: FinalizedPayloadSchema },
+} as const satisfies Record<ProcessorStage, { input: v.GenericSchema; output: v.GenericSchema }>;
+
+/** The payload that processor stage `S` accepts. */
+export type StageInput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["input"]>;
+
+/** The payload that processor stage `S` returns. */
+export type StageOutput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["output"]>;
+
+/**
+ * Builds a processor's Lambda handler: validate the event against the stage's
+ * input schema, then run the stage's pure logic. Invalid input fails the
+ * invocation with a `PayloadValidationError` that names the fields.
+ *
+ * @example
+ * ```ts
+ * export const handler = processorHandler("add", add);
+ * ```
+ */
+export const processorHandler =
+  <S extends ProcessorStage>(
+    stage: S,
+    logic: (input: StageInput<S>) => StageOutput<S>,
+  ): Handler<unknown, StageOutput<S>> =>
+  async (event) =>
+    logic(parsePayload(STAGE_CONTRACT[stage].input, event, `${stage} input`));

@@ -1,0 +1,5 @@
+export * from "./contract";
+export * from "./errors";
+export * from "./schemas";
+export * from "./stages";
+export * from "./validate";

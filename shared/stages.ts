@@ -1,0 +1,18 @@
+/**
+ * The names of the chain's durable operations, in the order they run.
+ *
+ * They are checkpoint keys as well as labels: the orchestrator passes them to
+ * `context.step` and `context.invoke`, and a replay matches its operations to
+ * the checkpointed history by these names. Renaming one breaks the replay of
+ * executions that are in flight, so treat them as part of the contract.
+ */
+export const OPERATIONS = ["prepare", "add", "transform", "finalize"] as const;
+
+/** One of the chain's durable operations. */
+export type OperationName = (typeof OPERATIONS)[number];
+
+/** The three processor stages, each a separate Lambda function. */
+export const PROCESSOR_STAGES = ["add", "transform", "finalize"] as const;
+
+/** A processor stage: a Lambda function that the orchestrator invokes. */
+export type ProcessorStage = (typeof PROCESSOR_STAGES)[number];
