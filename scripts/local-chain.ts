@@ -4,7 +4,7 @@
  * registered under the ARNs the orchestrator reads from its environment.
  * Used by `npm start` and by the integration tests.
  */
-import { LocalDurableTestRunner, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import { LocalDurableTestRunner, OperationType, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import type { Handler } from "aws-lambda";
 import { PROCESSOR_STAGES, type ProcessorStage } from "../shared";
 import { PROCESSOR_ARN_VARIABLES } from "../functions/orchestrator/config";
@@ -23,6 +23,8 @@ export interface OperationSummary {
   name: string;
   type: string;
   status: string;
+  /** How many times a step's body ran (steps only). */
+  attempts: number | undefined;
   /** From the operation's first to its last history event. */
   durationMs: number | undefined;
 }
@@ -64,6 +66,7 @@ const summarise = (operation: DurableOperation): OperationSummary => ({
   name: operation.getName() ?? "(unnamed)",
   type: operation.getType() ?? "UNKNOWN",
   status: operation.getStatus() ?? "UNKNOWN",
+  attempts: operation.getType() === OperationType.STEP ? operation.getStepDetails()?.attempt : undefined,
   durationMs: durationOf(operation),
 });
 

@@ -69,12 +69,13 @@ const table = (rows: readonly (readonly string[])[]): string => {
 
 const toReport = (run: ChainRun, eventFile: string): string => {
   const timeline = table([
-    ["#", "operation", "type", "status", "duration"],
+    ["#", "operation", "type", "status", "attempts", "duration"],
     ...run.operations.map((operation, index) => [
       String(index + 1),
       operation.name,
       operation.type,
       operation.status,
+      operation.attempts === undefined ? "-" : String(operation.attempts),
       operation.durationMs === undefined ? "-" : `${operation.durationMs} ms`,
     ]),
   ]);

@@ -1,5 +1,4 @@
 import type * as v from "valibot";
-import type { Handler } from "aws-lambda";
 import { AddedPayloadSchema, FinalizedPayloadSchema, PreparedPayloadSchema, TransformedPayloadSchema } from "./schemas";
 import type { ProcessorStage } from "./stages";
 import { parsePayload } from "./validate";
@@ -22,6 +21,13 @@ export type StageInput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_C
 export type StageOutput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["output"]>;
 
 /**
+ * A processor's Lambda handler. It takes only the event: Lambda's context and
+ * callback arguments are not needed, and a shorter signature is still a valid
+ * `Handler` from `aws-lambda`.
+ */
+export type ProcessorHandler<S extends ProcessorStage> = (event: unknown) => Promise<StageOutput<S>>;
+
+/**
  * Builds a processor's Lambda handler: validate the event against the stage's
  * input schema, then run the stage's pure logic. Invalid input fails the
  * invocation with a `PayloadValidationError` that names the fields.
@@ -32,9 +38,6 @@ export type StageOutput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_
  * ```
  */
 export const processorHandler =
-  <S extends ProcessorStage>(
-    stage: S,
-    logic: (input: StageInput<S>) => StageOutput<S>,
-  ): Handler<unknown, StageOutput<S>> =>
+  <S extends ProcessorStage>(stage: S, logic: (input: StageInput<S>) => StageOutput<S>): ProcessorHandler<S> =>
   async (event) =>
     logic(parsePayload(STAGE_CONTRACT[stage].input, event, `${stage} input`));

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ROOT } from "../support/events";
+
+/**
+ * Runs `npm start --silent -- <args>` as a user would (`--silent` keeps npm's
+ * own banner out of stdout, so stdout is only what the tool prints).
+ */
+const npmStart = (...args: string[]) => {
+  const child = spawnSync("npm", ["start", "--silent", "--", ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+};
+
+const scratchFile = (name: string, content: string): string => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "local-run-")), name);
+  writeFileSync(file, content);
+  return file;
+};
+
+describe("npm start", () => {
+  it("runs events/orchestrator.json by default, prints the timeline and exits 0", () => {
+    const { code, stdout } = npmStart();
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Execution of events\/orchestrator\.json: SUCCEEDED/);
+    expect(stdout).toMatch(/1 +prepare +STEP +SUCCEEDED +1 +\d+ ms/);
+    expect(stdout).toMatch(/4 +finalize +CHAINED_INVOKE +SUCCEEDED +- +\d+ ms/);
+    expect(stdout).toContain("Orchestrator invocations: 4");
+    expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 1");
+    expect(stdout).toContain('"transformed_name": "DEMO"');
+  });
+
+  it("prints exactly one line of JSON with --json", () => {
+    const { code, stdout } = npmStart("--json", "events/orchestrator.json");
+
+    expect(code).toBe(0);
+    expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
+    expect(JSON.parse(stdout)).toEqual({
+      status: "SUCCEEDED",
+      result: expect.objectContaining({ workflow: "completed", output: expect.objectContaining({ value: 35 }) }),
+      error: null,
+      operations: [
+        { name: "prepare", type: "STEP", status: "SUCCEEDED" },
+        { name: "add", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
+        { name: "transform", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
+        { name: "finalize", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
+      ],
+      orchestrator_invocations: 4,
+      processor_calls: { add: 1, transform: 1, finalize: 1 },
+    });
+  });
+
+  it("exits 1 and reports the validation error for an invalid event", () => {
+    const { code, stdout } = npmStart("--json", "events/orchestrator-invalid.json");
+
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: "FAILED",
+      result: null,
+      error: { errorType: "PayloadValidationError" },
+      processor_calls: { add: 0, transform: 0, finalize: 0 },
+    });
+  });
+
+  it.each([
+    ["a missing file", ["no-such-event.json"], /^local-run: cannot read event file no-such-event\.json \(ENOENT\)\n$/],
+    ["a file that is not JSON", [scratchFile("broken.json", "{ id: 1")], /^local-run: event file .* is not JSON: /],
+    ["an unknown option", ["--verbose"], /^local-run: unknown option --verbose; usage: /],
+    ["two event files", ["a.json", "b.json"], /^local-run: expected one event file, got 2; usage: /],
+  ])("exits 2 with a one-line message for %s", (_case, args, message) => {
+    const { code, stdout, stderr } = npmStart(...args);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(message);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
