@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "../support/events";
@@ -20,6 +20,22 @@ const scratchFile = (name: string, content: string): string => {
   return file;
 };
 
+/** Durations and the prepared_at stamp differ between runs; everything else must match. */
+const normalise = (output: string): string =>
+  output
+    .replace(/\d+ ms/g, "<n> ms")
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<timestamp>")
+    .trimEnd();
+
+/** The first fenced `text` block after `marker` in README.md. */
+const readmeBlockAfter = (marker: string): string => {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf(marker);
+  const block = start < 0 ? null : /```text\n([\s\S]*?)```/.exec(readme.slice(start));
+  if (!block?.[1]) throw new Error(`README.md has no text block after "${marker}"`);
+  return block[1];
+};
+
 describe("npm start", () => {
   it("runs events/orchestrator.json by default, prints the timeline and exits 0", () => {
     const { code, stdout } = npmStart();
@@ -31,6 +47,22 @@ describe("npm start", () => {
     expect(stdout).toContain("Orchestrator invocations: 4");
     expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 1");
     expect(stdout).toContain('"transformed_name": "DEMO"');
+  });
+
+  it("prints what the README shows for the sample event", () => {
+    const shown = readmeBlockAfter("`events/orchestrator.json` it prints:");
+
+    const { stdout } = npmStart();
+
+    expect(normalise(stdout)).toBe(normalise(shown));
+  });
+
+  it("prints the validation error the README shows for the invalid event", () => {
+    const shown = readmeBlockAfter("ends\n`FAILED` with error type `PayloadValidationError`:");
+
+    const { stdout } = npmStart("events/orchestrator-invalid.json");
+
+    expect(stdout).toContain(shown.trimEnd());
   });
 
   it("prints exactly one line of JSON with --json", () => {
