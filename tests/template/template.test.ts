@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, extname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as v from "valibot";
+import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
+import { LOCAL_PROCESSOR_IDS } from "../../scripts/local-chain";
+import { PROCESSOR_STAGES } from "../../shared";
+import { loadTemplate, parseTemplate, REPOSITORY_ROOT, resourceById, resourcesOfType, valueAt } from "./load-template";
+
+/** The logical id of each processor's function in template.yaml (the local run uses the same ids). */
+const PROCESSOR_FUNCTION_IDS = LOCAL_PROCESSOR_IDS;
+
+const ORCHESTRATOR_ID = "OrchestratorFunction";
+
+/** Lambda's limits for DurableConfig (API reference, DurableConfig). */
+const DURABLE_LIMITS = [
+  { parameter: "ExecutionTimeout", min: 1, max: 31_622_400 },
+  { parameter: "RetentionPeriodInDays", min: 1, max: 90 },
+];
+
+/**
+ * The esbuild command line that `sam build` runs for a function's BuildProperties, assembled the
+ * way aws-lambda-builders does (nodejs_npm_esbuild/esbuild.py): fixed flags and defaults, then
+ * boolean, single-value and list properties, then the entry points.
+ */
+const samEsbuildArguments = (buildProperties: Record<string, unknown>, outdir: string): string[] => {
+  const flag = (key: string) =>
+    `--${key.replace(/[A-Z]/g, (letter, at: number) => (at > 0 ? "-" : "") + letter.toLowerCase())}`;
+  const list = (key: string) => v.parse(v.optional(v.array(v.string()), []), buildProperties[key]);
+  return [
+    "--bundle",
+    "--platform=node",
+    `--outdir=${outdir}`,
+    ...("Target" in buildProperties ? [] : ["--target=es2020"]),
+    ...("Format" in buildProperties ? [] : ["--format=cjs"]),
+    ...("Minify" in buildProperties ? [] : ["--minify"]),
+    ...["Minify", "Sourcemap"].filter((key) => buildProperties[key] === true).map(flag),
+    ...["Target", "Format", "MainFields", "SourcesContent"]
+      .filter((key) => key in buildProperties)
+      .map((key) => `${flag(key)}=${v.parse(v.union([v.string(), v.number(), v.boolean()]), buildProperties[key])}`),
+    ...["External", "Loader", "OutExtension", "Banner"].flatMap((key) =>
+      list(key).map((item) => `${flag(key)}:${item}`),
+    ),
+    ...list("EntryPoints"),
+  ];
+};
+
+const template = loadTemplate();
+const functions = resourcesOfType(template, "AWS::Serverless::Function");
+const processors = functions.filter(([id]) => id !== ORCHESTRATOR_ID);
+const orchestrator = resourceById(template, ORCHESTRATOR_ID);
+
+describe("the template loader", () => {
+  it("reads CloudFormation short tags as their long form", () => {
+    const text = [
+      "Resources:",
+      "  Thing:",
+      "    Type: Test::Thing",
+      "    Properties:",
+      "      Arn: !GetAtt Target.Arn",
+      "      Nested: !If [IsProd, !Ref Prod, !Sub '${Target.Arn}:*']",
+      "      Pair: !GetAtt [Target, Arn]",
+    ].join("\n");
+
+    const parsed = parseTemplate(text);
+
+    expect(parsed.Resources["Thing"]?.Properties).toEqual({
+      Arn: { "Fn::GetAtt": ["Target", "Arn"] },
+      Nested: { "Fn::If": ["IsProd", { Ref: "Prod" }, { "Fn::Sub": "${Target.Arn}:*" }] },
+      Pair: { "Fn::GetAtt": ["Target", "Arn"] },
+    });
+  });
+});
+
+describe("template.yaml", () => {
+  it("declares the orchestrator and one function per processor stage", () => {
+    const expectedIds = [ORCHESTRATOR_ID, ...PROCESSOR_STAGES.map((stage) => PROCESSOR_FUNCTION_IDS[stage])];
+
+    const ids = functions.map(([id]) => id);
+
+    expect(ids).toEqual(expectedIds);
+  });
+
+  describe("build", () => {
+    it.each(functions)("builds %s from an entry file that exists and exports the handler it names", (_id, fn) => {
+      // One entry point per function: esbuild then writes it as index.mjs at the root of the build output.
+      const [entry] = v.parse(v.tuple([v.string()]), valueAt(fn.Metadata, "BuildProperties", "EntryPoints"));
+      const handler = v.parse(v.string(), fn.Properties["Handler"]);
+      const [moduleName, exportName] = v.parse(v.tuple([v.string(), v.string()]), handler.split("."));
+
+      const entryPath = join(REPOSITORY_ROOT, entry);
+      const source = existsSync(entryPath) ? readFileSync(entryPath, "utf8") : undefined;
+
+      expect(source).toBeDefined();
+      expect(moduleName).toBe(basename(entry, extname(entry)));
+      expect(source).toMatch(new RegExp(`^export const ${exportName}\\b`, "m"));
+    });
+
+    it("builds every function from the repository root, so that shared/ is inside what sam build copies", () => {
+      const codeUris = functions.map(([id, fn]) => [id, fn.Properties["CodeUri"]]);
+
+      const expected = functions.map(([id]) => [id, "./"]);
+
+      expect(codeUris).toEqual(expected);
+    });
+
+    it("bundles every function the same way, as an ES module that can still require Node built-ins", () => {
+      const withoutEntryPoints = functions.map(([id, fn]) => {
+        const buildProperties = v.parse(v.record(v.string(), v.unknown()), valueAt(fn.Metadata, "BuildProperties"));
+        const { EntryPoints: _entryPoints, ...rest } = buildProperties;
+        return [id, { BuildMethod: fn.Metadata["BuildMethod"], ...rest }];
+      });
+
+      const orchestratorBuild = withoutEntryPoints[0]?.[1];
+
+      expect(withoutEntryPoints).toEqual(functions.map(([id]) => [id, orchestratorBuild]));
+      expect(orchestratorBuild).toMatchObject({
+        BuildMethod: "esbuild",
+        Format: "esm",
+        OutExtension: [".js=.mjs"],
+        Banner: [expect.stringMatching(/^js=import .+;const require = \w+\(import\.meta\.url\);$/)],
+      });
+    });
+  });
+
+  describe("bundles, as sam build makes them", () => {
+    const esbuild = join(REPOSITORY_ROOT, "node_modules", ".bin", "esbuild");
+    let outRoot = "";
+
+    beforeAll(() => {
+      outRoot = mkdtempSync(join(tmpdir(), "template-bundles-"));
+      for (const [id, fn] of functions) {
+        const buildProperties = v.parse(v.record(v.string(), v.unknown()), valueAt(fn.Metadata, "BuildProperties"));
+        execFileSync(esbuild, [...samEsbuildArguments(buildProperties, join(outRoot, id)), "--log-level=error"], {
+          cwd: REPOSITORY_ROOT,
+        });
+      }
+    });
+
+    afterAll(() => {
+      rmSync(outRoot, { recursive: true, force: true });
+    });
+
+    it.each(functions)("loads %s's bundle in Node as an ES module that exports its handler", (id, fn) => {
+      const [moduleName, exportName] = v.parse(v.string(), fn.Properties["Handler"]).split(".");
+      const bundle = pathToFileURL(join(outRoot, id, `${moduleName ?? ""}.mjs`)).href;
+      const environment = Object.fromEntries(
+        PROCESSOR_STAGES.map((stage) => [PROCESSOR_ARN_VARIABLES[stage], `${PROCESSOR_FUNCTION_IDS[stage]}-arn`]),
+      );
+
+      const exportedType = execFileSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "--eval",
+          `console.log(typeof (await import(${JSON.stringify(bundle)}))[${JSON.stringify(exportName)}])`,
+        ],
+        { env: { ...process.env, ...environment }, encoding: "utf8" },
+      );
+
+      expect(exportedType.trim()).toBe("function");
+    });
+  });
+
+  describe("orchestrator", () => {
+    it("passes each processor's ARN in the variable that config.ts reads", () => {
+      const expected = Object.fromEntries(
+        PROCESSOR_STAGES.map((stage) => [
+          PROCESSOR_ARN_VARIABLES[stage],
+          { "Fn::GetAtt": [PROCESSOR_FUNCTION_IDS[stage], "Arn"] },
+        ]),
+      );
+
+      const variables = valueAt(orchestrator.Properties, "Environment", "Variables");
+
+      expect(variables).toEqual(expected);
+    });
+
+    it("may invoke exactly the three processors and nothing else", () => {
+      const processorArns = PROCESSOR_STAGES.map((stage) => ({ "Fn::GetAtt": [PROCESSOR_FUNCTION_IDS[stage], "Arn"] }));
+
+      const policies = orchestrator.Properties["Policies"];
+
+      expect(policies).toEqual([
+        { Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: processorArns }] },
+      ]);
+      expect(JSON.stringify(policies)).not.toContain("*");
+    });
+
+    it("is invoked through the alias that AutoPublishAlias creates, which the outputs name", () => {
+      const alias = orchestrator.Properties["AutoPublishAlias"];
+
+      const output = template.Outputs["OrchestratorAliasArn"];
+
+      expect(alias).toEqual(expect.any(String));
+      expect(output?.["Value"]).toEqual({ Ref: `${ORCHESTRATOR_ID}.Alias` });
+    });
+  });
+
+  describe("processors", () => {
+    it.each(processors)("gives %s no permissions beyond writing its logs", (_id, fn) => {
+      const permissions = [fn.Properties["Policies"], fn.Properties["Role"]];
+
+      expect(permissions).toEqual([undefined, undefined]);
+    });
+  });
+
+  describe("durable execution", () => {
+    it("makes only the orchestrator durable", () => {
+      const durableIds = functions.filter(([, fn]) => fn.Properties["DurableConfig"] !== undefined).map(([id]) => id);
+
+      const globalDurableConfig = valueAt(template.Globals, "Function", "DurableConfig");
+
+      expect(durableIds).toEqual([ORCHESTRATOR_ID]);
+      expect(globalDurableConfig).toBeUndefined();
+    });
+
+    it("takes the execution timeout and the retention period from parameters", () => {
+      const durableConfig = orchestrator.Properties["DurableConfig"];
+
+      expect(durableConfig).toEqual({
+        ExecutionTimeout: { Ref: "ExecutionTimeout" },
+        RetentionPeriodInDays: { Ref: "RetentionPeriodInDays" },
+      });
+    });
+
+    it.each(DURABLE_LIMITS)(
+      "keeps $parameter, default included, within Lambda's limits of $min to $max",
+      ({ parameter, min, max }) => {
+        const declared: Record<string, unknown> = template.Parameters[parameter] ?? {};
+
+        const { Type: type, MinValue: minValue, MaxValue: maxValue, Default: defaultValue } = declared;
+
+        expect(type).toBe("Number");
+        expect(minValue).toBeGreaterThanOrEqual(min);
+        expect(maxValue).toBeLessThanOrEqual(max);
+        expect(defaultValue).toBeGreaterThanOrEqual(Number(minValue));
+        expect(defaultValue).toBeLessThanOrEqual(Number(maxValue));
+      },
+    );
+  });
+
+  describe("names and logs", () => {
+    it("lets CloudFormation name every resource, so that two stacks fit in one account", () => {
+      const fixedNames = Object.entries(template.Resources).flatMap(([id, resource]) =>
+        ["FunctionName", "LogGroupName"].filter((key) => key in resource.Properties).map((key) => `${id}.${key}`),
+      );
+
+      expect(fixedNames).toEqual([]);
+    });
+
+    it.each(functions)("sends %s's logs to a log group of its own that expires them", (id, fn) => {
+      const logGroupRef = valueAt(fn.Properties, "LoggingConfig", "LogGroup");
+      const logGroupId = String(valueAt(logGroupRef, "Ref"));
+
+      const logGroup = template.Resources[logGroupId];
+      const sharers = functions.filter(
+        ([, other]) => valueAt(other.Properties, "LoggingConfig", "LogGroup", "Ref") === logGroupId,
+      );
+
+      expect(logGroupRef).toEqual({ Ref: expect.any(String) });
+      expect(logGroup?.Type).toBe("AWS::Logs::LogGroup");
+      expect(logGroup?.Properties["RetentionInDays"]).toBeDefined();
+      expect(sharers.map(([sharerId]) => sharerId)).toEqual([id]);
+    });
+
+    it("writes every function's logs as JSON", () => {
+      const overrides = functions.filter(
+        ([, fn]) => valueAt(fn.Properties, "LoggingConfig", "LogFormat") !== undefined,
+      );
+
+      const logFormat = valueAt(template.Globals, "Function", "LoggingConfig", "LogFormat");
+
+      expect(logFormat).toBe("JSON");
+      expect(overrides).toEqual([]);
+    });
+  });
+
+  describe("runtime", () => {
+    it("runs every function on nodejs24.x on arm64", () => {
+      const overrides = functions.filter(
+        ([, fn]) => fn.Properties["Runtime"] !== undefined || fn.Properties["Architectures"] !== undefined,
+      );
+
+      const runtime = [
+        valueAt(template.Globals, "Function", "Runtime"),
+        valueAt(template.Globals, "Function", "Architectures"),
+      ];
+
+      expect(runtime).toEqual(["nodejs24.x", ["arm64"]]);
+      expect(overrides).toEqual([]);
+    });
+  });
+});
