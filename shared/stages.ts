@@ -1,17 +1,15 @@
 /**
- * The names of the chain's durable operations, in the order they run.
+ * The names of the chain's durable operations.
  *
  * They are checkpoint keys as well as labels: the orchestrator passes them to
  * `context.step` and `context.invoke`, and a replay matches its operations to
  * the checkpointed history by these names. Renaming one breaks the replay of
  * executions that are in flight, so treat them as part of the contract.
  */
-export const OPERATIONS = ["prepare", "add", "transform", "finalize"] as const;
+/** The step that validates and prepares the event: the first operation of every execution. */
+export const PREPARE_STEP = "prepare";
 
-/** One of the chain's durable operations. */
-export type OperationName = (typeof OPERATIONS)[number];
-
-/** The three processor stages, each a separate Lambda function. */
+/** The three processor stages, each a separate Lambda function invoked under its stage name. */
 export const PROCESSOR_STAGES = ["add", "transform", "finalize"] as const;
 
 /** A processor stage: a Lambda function that the orchestrator invokes. */

@@ -1,5 +1,5 @@
 import { StepError, type DurableContext, type DurableExecutionHandler } from "@aws/durable-execution-sdk-js";
-import type { WorkflowResult } from "../../shared";
+import { PREPARE_STEP, type WorkflowResult } from "../../shared";
 import type { ProcessorArns } from "./config";
 import { invokeStage } from "./invoke-stage";
 import { prepare, prepareRetryStrategy } from "./prepare";
@@ -15,7 +15,7 @@ import { prepare, prepareRetryStrategy } from "./prepare";
  */
 const runPrepare = async (context: DurableContext, event: unknown) => {
   try {
-    return await context.step("prepare", async () => prepare(event, new Date()), {
+    return await context.step(PREPARE_STEP, async () => prepare(event, new Date()), {
       retryStrategy: prepareRetryStrategy,
     });
   } catch (error) {
