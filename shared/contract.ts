@@ -27,17 +27,28 @@ export type StageOutput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_
  */
 export type ProcessorHandler<S extends ProcessorStage> = (event: unknown) => Promise<StageOutput<S>>;
 
+/** The schema of processor stage `S`'s input: the row of {@link STAGE_CONTRACT} it must be. */
+export type StageInputSchema<S extends ProcessorStage> = (typeof STAGE_CONTRACT)[S]["input"];
+
 /**
  * Builds a processor's Lambda handler: validate the event against the stage's
  * input schema, then run the stage's pure logic. Invalid input fails the
  * invocation with a `PayloadValidationError` that names the fields.
  *
+ * The processor passes its input schema itself, rather than the handler
+ * looking it up in {@link STAGE_CONTRACT}: a bundle then carries only the one
+ * schema its function uses. The types still tie both to the stage's row.
+ *
  * @example
  * ```ts
- * export const handler = processorHandler("add", add);
+ * export const handler = processorHandler("add", PreparedPayloadSchema, add);
  * ```
  */
 export const processorHandler =
-  <S extends ProcessorStage>(stage: S, logic: (input: StageInput<S>) => StageOutput<S>): ProcessorHandler<S> =>
+  <S extends ProcessorStage>(
+    stage: S,
+    inputSchema: StageInputSchema<S>,
+    logic: (input: StageInput<S>) => StageOutput<S>,
+  ): ProcessorHandler<S> =>
   async (event) =>
-    logic(parsePayload(STAGE_CONTRACT[stage].input, event, `${stage} input`));
+    logic(parsePayload(inputSchema, event, `${stage} input`));

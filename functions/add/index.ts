@@ -4,7 +4,7 @@
  * on its own), then returns `add`'s output. It keeps no state: invoking it
  * twice with the same event returns the same payload.
  */
-import { processorHandler } from "../../shared";
+import { PreparedPayloadSchema, processorHandler } from "../../shared";
 import { add } from "./add";
 
-export const handler = processorHandler("add", add);
+export const handler = processorHandler("add", PreparedPayloadSchema, add);

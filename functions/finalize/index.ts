@@ -3,7 +3,7 @@
  * Validates its event against the `finalize` input schema, then returns
  * `finalize`'s output. Stateless and idempotent.
  */
-import { processorHandler } from "../../shared";
+import { TransformedPayloadSchema, processorHandler } from "../../shared";
 import { finalize } from "./finalize";
 
-export const handler = processorHandler("finalize", finalize);
+export const handler = processorHandler("finalize", TransformedPayloadSchema, finalize);

@@ -3,7 +3,7 @@
  * Validates its event against the `transform` input schema, then returns
  * `transform`'s output. Stateless and idempotent.
  */
-import { processorHandler } from "../../shared";
+import { AddedPayloadSchema, processorHandler } from "../../shared";
 import { transform } from "./transform";
 
-export const handler = processorHandler("transform", transform);
+export const handler = processorHandler("transform", AddedPayloadSchema, transform);

@@ -5,8 +5,17 @@
  * wiring is checked by the compiler.
  */
 import type { DurableContext } from "@aws/durable-execution-sdk-js";
+import { add } from "../../functions/add/add";
 import { invokeStage } from "../../functions/orchestrator/invoke-stage";
-import type { AddedPayload, PreparedPayload, TransformedPayload } from "../../shared";
+import { transform } from "../../functions/transform/transform";
+import {
+  AddedPayloadSchema,
+  PreparedPayloadSchema,
+  processorHandler,
+  type AddedPayload,
+  type PreparedPayload,
+  type TransformedPayload,
+} from "../../shared";
 
 export const stageOrderIsChecked = async (context: DurableContext, prepared: PreparedPayload, arn: string) => {
   const added = await invokeStage(context, "add", arn, prepared);
@@ -20,3 +29,11 @@ export const stageOrderIsChecked = async (context: DurableContext, prepared: Pre
   const transformed = await invokeStage(context, "transform", arn, added satisfies AddedPayload);
   return { skipped, output: await invokeStage(context, "finalize", arn, transformed) };
 };
+
+export const processorsAreChecked = () => [
+  processorHandler("add", PreparedPayloadSchema, add),
+  // @ts-expect-error a processor must validate with its own stage's input schema.
+  processorHandler("add", AddedPayloadSchema, add),
+  // @ts-expect-error transform's logic does not fit the add stage.
+  processorHandler("add", PreparedPayloadSchema, transform),
+];

@@ -1,0 +1,109 @@
+import * as v from "valibot";
+
+/**
+ * The fields the payloads are made of. Each is a small function that builds
+ * its schema, rather than a shared constant: a function nobody calls is
+ * dropped from a bundle, so a processor carries only the fields it checks.
+ */
+
+/** Limits of the orchestrator's input. */
+export const LIMITS = {
+  /** `id`: 1 to 128 of these characters. */
+  idPattern: /^[A-Za-z0-9._:-]{1,128}$/,
+  /** `name`: at most this many characters (Unicode code points) after trimming. */
+  nameMaxLength: 256,
+  /** `value`: at most this magnitude. */
+  maxAbsValue: 1e12,
+} as const;
+
+/**
+ * The largest magnitude of `value` each payload can carry. Every stage moves
+ * `value` (+10, *2, +5), so each bound is the largest the stage before it can
+ * return from a valid input; a unit test checks the stages stay inside them.
+ */
+export const VALUE_BOUNDS = {
+  prepared: LIMITS.maxAbsValue,
+  added: LIMITS.maxAbsValue + 10,
+  transformed: (LIMITS.maxAbsValue + 10) * 2,
+  finalized: (LIMITS.maxAbsValue + 10) * 2 + 5,
+} as const;
+
+/**
+ * Upper-casing can make a string longer: `ß` becomes `SS`, and a few
+ * characters (`ΐ`, `ﬃ`) become three. Three times is the most Unicode's case
+ * mapping produces.
+ */
+const TRANSFORMED_NAME_MAX_LENGTH = LIMITS.nameMaxLength * 3;
+
+/** Length in Unicode code points, so that an emoji counts as one character, not two. */
+const codePoints = (text: string): number => Array.from(text).length;
+
+/** Shows a received value in a message, cut short so that a huge input cannot make a huge error. */
+const shown = (received: string): string => (received.length > 40 ? `${received.slice(0, 37)}...` : received);
+
+/**
+ * A payload that holds exactly `entries`. Valibot reports a wrong payload, a
+ * missing key and an unknown key through the same issue; the message says which.
+ */
+export const payload = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
+  v.strictObject(entries, (issue) => {
+    if (issue.expected === "never") return "is not a field of this payload";
+    if (issue.path !== undefined && issue.received === "undefined") return "is missing";
+    return `must be a JSON object, received ${shown(issue.received)}`;
+  });
+
+const text = () => v.string((issue) => `must be a string, received ${shown(issue.received)}`);
+
+/** Checks a name's length in code points; `what` says which length is meant. */
+const nameLength = (max: number, what: string) =>
+  v.check(
+    (name: string) => name.length > 0 && codePoints(name) <= max,
+    (issue: v.CheckIssue<string>) => `must be 1-${max} characters ${what}, received ${codePoints(issue.input)}`,
+  );
+
+export const idField = () =>
+  v.pipe(text(), v.regex(LIMITS.idPattern, "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'"));
+
+/** The caller's name: surrounding white space is allowed, and `prepare` trims it. */
+export const callerNameField = () =>
+  v.pipe(
+    text(),
+    v.check((name) => name.trim().length > 0, "must not be empty or only white space"),
+    v.check(
+      (name) => codePoints(name.trim()) <= LIMITS.nameMaxLength,
+      (issue) =>
+        `must be at most ${LIMITS.nameMaxLength} characters after trimming, received ${codePoints(issue.input.trim())}`,
+    ),
+  );
+
+/** A name that `prepare` has trimmed. */
+export const preparedNameField = () =>
+  v.pipe(
+    text(),
+    v.check((name) => name === name.trim(), "must not start or end with white space"),
+    nameLength(LIMITS.nameMaxLength, "with no surrounding white space"),
+  );
+
+export const transformedNameField = () => v.pipe(text(), nameLength(TRANSFORMED_NAME_MAX_LENGTH, "long"));
+
+export const preparedAtField = () =>
+  v.pipe(
+    text(),
+    v.isoTimestamp((issue) => `must be an ISO-8601 timestamp, received ${shown(issue.received)}`),
+  );
+
+/** A finite `value` of at most `bound` in magnitude. */
+export const valueField = (bound: number) =>
+  v.pipe(
+    v.number((issue) => `must be a number, received ${shown(issue.received)}`),
+    v.finite((issue) => `must be a finite number, received ${shown(issue.received)}`),
+    v.minValue(-bound, (issue) => `must be at least -${bound.toExponential()}, received ${shown(issue.received)}`),
+    v.maxValue(bound, (issue) => `must be at most ${bound.toExponential()}, received ${shown(issue.received)}`),
+  );
+
+/** A stage's completion flag. */
+export const completedFlag = () => v.literal(true, (issue) => `must be true, received ${shown(issue.received)}`);
+
+/** A field that must hold exactly `expected`. */
+export const constantField = <const TValue extends string>(expected: TValue) =>
+  v.literal(expected, (issue) => `must be "${expected}", received ${shown(issue.received)}`);
