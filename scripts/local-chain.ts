@@ -5,6 +5,8 @@
  * Used by `npm start` and by the integration tests.
  */
 import { LocalDurableTestRunner, OperationType, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
+import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
+import type { Event } from "@aws-sdk/client-lambda";
 import type { Handler } from "aws-lambda";
 import { PROCESSOR_STAGES, type ProcessorStage } from "../shared";
 import { PROCESSOR_ARN_VARIABLES } from "../functions/orchestrator/config";
@@ -36,31 +38,55 @@ export interface ChainRun {
   operations: OperationSummary[];
   orchestratorInvocations: number;
   processorCalls: Record<ProcessorStage, number>;
+  /**
+   * Bytes of operation payloads the orchestrator checkpointed: the `prepare`
+   * step's result, and each invoke's input and result (UTF-8 JSON).
+   */
+  checkpointBytes: number;
 }
 
-export interface ChainRunOptions {
-  /** Replaces a processor's real handler, e.g. with one that fails. */
-  processors?: Partial<Record<ProcessorStage, Handler>>;
+/** The handlers a local run wires together. */
+export interface ChainHandlers {
+  orchestrator: DurableLambdaHandler;
+  processors: Record<ProcessorStage, Handler>;
 }
 
-const realProcessors = async (): Promise<Record<ProcessorStage, Handler>> => ({
-  add: (await import("../functions/add/index")).handler,
-  transform: (await import("../functions/transform/index")).handler,
-  finalize: (await import("../functions/finalize/index")).handler,
-});
-
-/** The real orchestrator handler, loaded once its environment names the local processors. */
-const loadOrchestrator = async () => {
+/**
+ * Points the orchestrator's environment at the local processor ids. Call it
+ * before loading the orchestrator's module, which reads them at start-up.
+ */
+export const useLocalProcessorIds = (): void => {
   for (const stage of PROCESSOR_STAGES) {
     process.env[PROCESSOR_ARN_VARIABLES[stage]] = LOCAL_PROCESSOR_IDS[stage];
   }
-  return (await import("../functions/orchestrator/index")).handler;
+};
+
+/** The repository's own handlers, loaded as Lambda would load them. */
+export const loadSourceHandlers = async (): Promise<ChainHandlers> => {
+  useLocalProcessorIds();
+  return {
+    orchestrator: (await import("../functions/orchestrator/index")).handler,
+    processors: {
+      add: (await import("../functions/add/index")).handler,
+      transform: (await import("../functions/transform/index")).handler,
+      finalize: (await import("../functions/finalize/index")).handler,
+    },
+  };
 };
 
 const durationOf = (operation: DurableOperation): number | undefined => {
   const times = (operation.getEvents() ?? []).flatMap((event) => event.EventTimestamp?.getTime() ?? []);
   return times.length > 0 ? Math.max(...times) - Math.min(...times) : undefined;
 };
+
+/** Bytes of the results that steps and invokes recorded in the execution's history. */
+const resultBytes = (events: readonly Event[]): number =>
+  events
+    .map(
+      (event) =>
+        event.StepSucceededDetails?.Result?.Payload ?? event.ChainedInvokeSucceededDetails?.Result?.Payload ?? "",
+    )
+    .reduce((total, payload) => total + Buffer.byteLength(payload), 0);
 
 const summarise = (operation: DurableOperation): OperationSummary => ({
   name: operation.getName() ?? "(unnamed)",
@@ -71,17 +97,20 @@ const summarise = (operation: DurableOperation): OperationSummary => ({
 });
 
 /**
- * Runs one execution of the chain with `event` as its input.
- * Call {@link LocalDurableTestRunner.setupTestEnvironment} first.
+ * Runs one execution of the chain with `event` as its input: the orchestrator
+ * in the local durable runner, each processor registered under the id the
+ * orchestrator invokes it by. Call {@link LocalDurableTestRunner.setupTestEnvironment} first.
  */
-export const runLocalChain = async (event: unknown, options: ChainRunOptions = {}): Promise<ChainRun> => {
-  const runner = new LocalDurableTestRunner({ handlerFunction: await loadOrchestrator() });
-  const handlers = { ...(await realProcessors()), ...options.processors };
+export const runLocalChain = async (event: unknown, handlers: ChainHandlers): Promise<ChainRun> => {
+  const runner = new LocalDurableTestRunner({ handlerFunction: handlers.orchestrator });
   const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
+  // The local runner's history leaves an invoke's input out, so it is measured where it arrives.
+  let invokeInputBytes = 0;
   for (const stage of PROCESSOR_STAGES) {
-    const handler = handlers[stage];
+    const handler = handlers.processors[stage];
     runner.registerFunction(LOCAL_PROCESSOR_IDS[stage], async (processorEvent, context, callback) => {
       processorCalls[stage] += 1;
+      invokeInputBytes += Buffer.byteLength(JSON.stringify(processorEvent));
       const output: unknown = await handler(processorEvent, context, callback);
       return output;
     });
@@ -100,5 +129,6 @@ export const runLocalChain = async (event: unknown, options: ChainRunOptions = {
     operations: execution.getOperations().map(summarise),
     orchestratorInvocations: execution.getInvocations().length,
     processorCalls,
+    checkpointBytes: invokeInputBytes + resultBytes(execution.getHistoryEvents()),
   };
 };

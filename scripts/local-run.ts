@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { runLocalChain, type ChainRun } from "./local-chain";
+import { loadSourceHandlers, runLocalChain, type ChainRun } from "./local-chain";
 
 const USAGE = "usage: npm start -- [--json] [event-file]";
 const DEFAULT_EVENT = "events/orchestrator.json";
@@ -94,6 +94,7 @@ const toReport = (run: ChainRun, eventFile: string): string => {
     "",
     `Orchestrator invocations: ${run.orchestratorInvocations}`,
     `Processor calls: ${calls}`,
+    `Checkpointed: ${run.checkpointBytes} bytes of step and invoke payloads`,
     "",
     outcome,
   ].join("\n");
@@ -113,7 +114,7 @@ const main = async (): Promise<number> => {
 
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
   try {
-    const run = await runLocalChain(event);
+    const run = await runLocalChain(event, await loadSourceHandlers());
     process.stdout.write(`${args.json ? toJsonLine(run) : toReport(run, args.eventFile)}\n`);
     return run.status === "SUCCEEDED" ? 0 : 1;
   } finally {

@@ -6,7 +6,7 @@ import { handler as finalizeHandler } from "../../functions/finalize/index";
 import { prepare } from "../../functions/orchestrator/prepare";
 import { handler as transformHandler } from "../../functions/transform/index";
 import { LIMITS } from "../../shared";
-import { runLocalChain } from "../../scripts/local-chain";
+import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
 
 const ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-".split("");
 
@@ -42,13 +42,17 @@ describe("the chain's arithmetic and naming, for any valid input", () => {
   });
 
   describe("through the durable orchestrator", () => {
-    beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+    let handlers: ChainHandlers;
+    beforeAll(async () => {
+      await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+      handlers = await loadSourceHandlers();
+    });
     afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
 
     it("gives the same output as the handlers alone", async () => {
       await fc.assert(
         fc.asyncProperty(validInput, async (input) => {
-          const run = await runLocalChain(input);
+          const run = await runLocalChain(input, handlers);
 
           expect(run.status).toBe("SUCCEEDED");
           expect(run.result).toMatchObject({ input, output: expectedOutput(input) });

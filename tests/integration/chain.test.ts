@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { PROCESSOR_STAGES, WorkflowResultSchema, type ProcessorStage } from "../../shared";
-import { runLocalChain } from "../../scripts/local-chain";
+import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
 import { loadEvent } from "../support/events";
 import * as v from "valibot";
 
-beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+let handlers: ChainHandlers;
+beforeAll(async () => {
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+  handlers = await loadSourceHandlers();
+});
 afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
 
 /** A processor that fails the way a crashed or erroring Lambda function does. */
@@ -20,7 +24,7 @@ describe("the chain, run by the local durable runner", () => {
     const event = loadEvent("orchestrator");
 
     // Act
-    const run = await runLocalChain(event);
+    const run = await runLocalChain(event, handlers);
 
     // Assert
     expect(run.status).toBe("SUCCEEDED");
@@ -53,7 +57,7 @@ describe("the chain, run by the local durable runner", () => {
   it("echoes the event as received but trims the name it passes on", async () => {
     const event = { ...loadEvent("orchestrator"), name: "  demo  " };
 
-    const run = await runLocalChain(event);
+    const run = await runLocalChain(event, handlers);
 
     expect(run.result).toMatchObject({
       input: { name: "  demo  " },
@@ -64,7 +68,7 @@ describe("the chain, run by the local durable runner", () => {
   it("fails invalid input with PayloadValidationError after one prepare attempt, invoking nothing", async () => {
     const event = loadEvent("orchestrator-invalid");
 
-    const run = await runLocalChain(event);
+    const run = await runLocalChain(event, handlers);
 
     expect(run.status).toBe("FAILED");
     expect(run.error?.errorType).toBe("PayloadValidationError");
@@ -77,7 +81,10 @@ describe("the chain, run by the local durable runner", () => {
     const event = loadEvent("orchestrator");
     const stageIndex = PROCESSOR_STAGES.indexOf(stage);
 
-    const run = await runLocalChain(event, { processors: { [stage]: failing(`${stage} is down`) } });
+    const run = await runLocalChain(event, {
+      ...handlers,
+      processors: { ...handlers.processors, [stage]: failing(`${stage} is down`) },
+    });
 
     expect(run.status).toBe("FAILED");
     expect(run.error).toEqual({ errorType: "ChainStageError", errorMessage: `${stage} failed: ${stage} is down` });
@@ -99,7 +106,7 @@ describe("the chain, run by the local durable runner", () => {
       return { payload, value: "fifteen" };
     };
 
-    const run = await runLocalChain(event, { processors: { add: brokenAdd } });
+    const run = await runLocalChain(event, { ...handlers, processors: { ...handlers.processors, add: brokenAdd } });
 
     expect(run.error?.errorType).toBe("ChainStageError");
     expect(run.error?.errorMessage).toMatch(/^add failed: Invalid add output: id is missing; .*value must be a number/);

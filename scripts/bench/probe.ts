@@ -1,0 +1,103 @@
+/**
+ * One cold start, measured in a fresh Node process (bench.ts starts one per
+ * sample): `node probe.mjs <bundle> <processor|orchestrator> <event-file>`.
+ * Prints one line of JSON: `{"load_ms", "rss_mb"}`.
+ *
+ * - A processor is ready once its module has loaded and exported `handler`.
+ * - The orchestrator is ready once it can checkpoint: the durable SDK loads the
+ *   AWS Lambda client lazily, so the probe starts one execution against a fake
+ *   checkpoint endpoint on 127.0.0.1 and stops the clock when the first
+ *   checkpoint request arrives.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+
+interface Sample {
+  load_ms: number;
+  rss_mb: number;
+}
+
+const [bundle, kind, eventFile] = process.argv.slice(2);
+if (!bundle || (kind !== "processor" && kind !== "orchestrator") || !eventFile) {
+  process.stderr.write("usage: node probe.mjs <bundle> <processor|orchestrator> <event-file>\n");
+  process.exit(2);
+}
+
+const report = (started: number): void => {
+  const sample: Sample = {
+    load_ms: performance.now() - started,
+    rss_mb: process.memoryUsage().rss / 2 ** 20,
+  };
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
+};
+
+const handlerOf = (module: unknown): ((event: unknown, context: unknown) => Promise<unknown>) => {
+  const candidate: unknown =
+    typeof module === "object" && module !== null && "handler" in module ? module.handler : undefined;
+  if (typeof candidate !== "function") throw new Error(`${bundle} does not export a handler function`);
+  return candidate as (event: unknown, context: unknown) => Promise<unknown>;
+};
+
+/** Resolves with the time of the first request, then answers every request with an empty checkpoint. */
+const fakeCheckpointEndpoint = async () => {
+  let firstRequest: (at: number) => void = () => undefined;
+  const firstRequestAt = new Promise<number>((resolve) => (firstRequest = resolve));
+  const server = createServer((request: IncomingMessage, response) => {
+    firstRequest(performance.now());
+    request.resume();
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify({ CheckpointToken: "token-2", NewExecutionState: { Operations: [] } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, firstRequestAt };
+};
+
+const main = async (): Promise<void> => {
+  const event: unknown = JSON.parse(readFileSync(eventFile, "utf8"));
+  if (kind === "processor") {
+    const started = performance.now();
+    handlerOf(await import(pathToFileURL(bundle).href));
+    report(started);
+    return;
+  }
+
+  const endpoint = await fakeCheckpointEndpoint();
+  // The orchestrator reads its configuration at start-up; the SDK's client
+  // signs its requests, so it needs (fake) credentials and a region.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "probe",
+    AWS_SECRET_ACCESS_KEY: "probe",
+    ADD_FUNCTION_ARN: "AddFunction",
+    TRANSFORM_FUNCTION_ARN: "TransformFunction",
+    FINALIZE_FUNCTION_ARN: "FinalizeFunction",
+  });
+  const started = performance.now();
+  const handler = handlerOf(await import(pathToFileURL(bundle).href));
+  void handler(
+    {
+      DurableExecutionArn: "probe-execution",
+      CheckpointToken: "token-1",
+      InitialExecutionState: {
+        Operations: [
+          {
+            Id: "probe-execution-operation",
+            Type: "EXECUTION",
+            Status: "STARTED",
+            StartTimestamp: new Date().toISOString(),
+            ExecutionDetails: { InputPayload: JSON.stringify(event) },
+          },
+        ],
+      },
+    },
+    { awsRequestId: "probe", functionName: "probe", getRemainingTimeInMillis: () => 10_000 },
+  );
+  const readyAt = await endpoint.firstRequestAt;
+  report(started - (performance.now() - readyAt));
+  process.exit(0);
+};
+
+await main();
