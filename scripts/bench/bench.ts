@@ -143,7 +143,11 @@ const localRun = async () => {
 const table = (rows: readonly (readonly string[])[]): string => {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   return rows
-    .map((row) => `  ${row.map((cell, column) => cell.padStart(column === 0 ? 0 : (widths[column] ?? 0))).join("  ")}`)
+    .map(
+      (row) =>
+        // Names to the left, numbers to the right.
+        `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")}`,
+    )
     .join("\n");
 };
 
