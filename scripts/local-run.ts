@@ -1,6 +1,12 @@
 /**
- * `npm start -- [--json] [event-file]`: runs the chain end to end on this
+ * `npm start -- [options] [event-file]`: runs the chain end to end on this
  * machine and shows what happened.
+ *
+ *   --json                        one line of JSON instead of the report
+ *   --interrupt-after <operation> stop the orchestrator after prepare, add, transform or finalize,
+ *                                 as a Lambda timeout or crash would, then resume it from its checkpoints
+ *   --simulate-failure <stage>    make processor add, transform or finalize throw
+ *   --simulate-timeout <stage>    make it run past its Lambda timeout
  *
  * Exit code: 0 when the execution succeeded, 1 when it failed, 2 for bad usage
  * or an event file that cannot be read or is not JSON.
@@ -8,24 +14,57 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { loadSourceHandlers, runLocalChain, type ChainRun } from "./local-chain";
+import type { Handler } from "aws-lambda";
+import { createOrchestrator } from "../functions/orchestrator/orchestrator";
+import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../shared";
+import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainRun } from "./local-chain";
+import { runResumable, type ResumableRun } from "./resumable-run";
+import { failingProcessor, timedOutProcessor } from "./simulations";
 
-const USAGE = "usage: npm start -- [--json] [event-file]";
+const USAGE =
+  "usage: npm start -- [--json] [--interrupt-after <operation>] [--simulate-failure <stage>] " +
+  "[--simulate-timeout <stage>] [event-file]";
 const DEFAULT_EVENT = "events/orchestrator.json";
+const OPERATIONS: readonly string[] = [PREPARE_STEP, ...PROCESSOR_STAGES];
 
 class UsageError extends Error {}
 
 interface Arguments {
   json: boolean;
   eventFile: string;
+  interruptAfter: string | null;
+  simulated: Partial<Record<ProcessorStage, "failure" | "timeout">>;
 }
 
+const isStage = (value: string): value is ProcessorStage => (PROCESSOR_STAGES as readonly string[]).includes(value);
+
 const parseArguments = (args: readonly string[]): Arguments => {
-  const files = args.filter((arg) => !arg.startsWith("-"));
-  const unknown = args.filter((arg) => arg.startsWith("-") && arg !== "--json");
-  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(", ")}; ${USAGE}`);
+  const parsed: Arguments = { json: false, eventFile: DEFAULT_EVENT, interruptAfter: null, simulated: {} };
+  const files: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? "";
+    const value = (): string => {
+      const next = args[(index += 1)];
+      if (next === undefined || next.startsWith("-")) throw new UsageError(`${arg} needs a value; ${USAGE}`);
+      return next;
+    };
+    if (arg === "--json") parsed.json = true;
+    else if (arg === "--interrupt-after") {
+      const operation = value();
+      if (!OPERATIONS.includes(operation)) {
+        throw new UsageError(`--interrupt-after takes one of ${OPERATIONS.join(", ")}, not ${operation}`);
+      }
+      parsed.interruptAfter = operation;
+    } else if (arg === "--simulate-failure" || arg === "--simulate-timeout") {
+      const stage = value();
+      if (!isStage(stage)) throw new UsageError(`${arg} takes one of ${PROCESSOR_STAGES.join(", ")}, not ${stage}`);
+      parsed.simulated[stage] = arg === "--simulate-failure" ? "failure" : "timeout";
+    } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
+    else files.push(arg);
+  }
   if (files.length > 1) throw new UsageError(`expected one event file, got ${files.length}; ${USAGE}`);
-  return { json: args.includes("--json"), eventFile: files[0] ?? DEFAULT_EVENT };
+  parsed.eventFile = files[0] ?? DEFAULT_EVENT;
+  return parsed;
 };
 
 /**
@@ -67,7 +106,27 @@ const table = (rows: readonly (readonly string[])[]): string => {
     .join("\n");
 };
 
-const toReport = (run: ChainRun, eventFile: string): string => {
+const invocationReport = (run: ResumableRun): string[] => [
+  "",
+  `Orchestrator invocations (stopped after ${run.interruptedAfter ?? "nothing"}, then resumed):`,
+  table([
+    ["#", "outcome", "replayed from checkpoints", "ran and checkpointed"],
+    ...run.invocations.map((invocation) => [
+      String(invocation.number),
+      invocation.outcome,
+      invocation.replayed.join(", ") || "-",
+      [
+        invocation.checkpointed.join(", "),
+        invocation.lost.length > 0 ? `(stopped before checkpointing ${invocation.lost.join(", ")})` : "",
+      ]
+        .filter(Boolean)
+        .join(" ") || "-",
+    ]),
+  ]),
+  `Checkpointed again after the interruption: ${run.recheckpointedAfterInterruption.join(", ") || "nothing"}`,
+];
+
+const toReport = (run: ChainRun | ResumableRun, eventFile: string): string => {
   const timeline = table([
     ["#", "operation", "type", "status", "attempts", "duration"],
     ...run.operations.map((operation, index) => [
@@ -91,6 +150,7 @@ const toReport = (run: ChainRun, eventFile: string): string => {
     "",
     "Operations:",
     timeline,
+    ...("invocations" in run ? invocationReport(run) : []),
     "",
     `Orchestrator invocations: ${run.orchestratorInvocations}`,
     `Processor calls: ${calls}`,
@@ -98,6 +158,17 @@ const toReport = (run: ChainRun, eventFile: string): string => {
     "",
     outcome,
   ].join("\n");
+};
+
+const processorsFor = async (simulated: Arguments["simulated"]): Promise<Record<ProcessorStage, Handler>> => {
+  const { processors } = await loadSourceHandlers();
+  const replace = (stage: ProcessorStage): Handler => {
+    const simulation = simulated[stage];
+    if (simulation === "failure") return failingProcessor(stage);
+    if (simulation === "timeout") return timedOutProcessor();
+    return processors[stage];
+  };
+  return { add: replace("add"), transform: replace("transform"), finalize: replace("finalize") };
 };
 
 const main = async (): Promise<number> => {
@@ -112,14 +183,24 @@ const main = async (): Promise<number> => {
     return 2;
   }
 
-  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
-  try {
-    const run = await runLocalChain(event, await loadSourceHandlers());
-    process.stdout.write(`${args.json ? toJsonLine(run) : toReport(run, args.eventFile)}\n`);
-    return run.status === "SUCCEEDED" ? 0 : 1;
-  } finally {
-    await LocalDurableTestRunner.teardownTestEnvironment();
+  const processors = await processorsFor(args.simulated);
+  let run: ChainRun | ResumableRun;
+  if (args.interruptAfter === null) {
+    await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+    try {
+      run = await runLocalChain(event, { ...(await loadSourceHandlers()), processors });
+    } finally {
+      await LocalDurableTestRunner.teardownTestEnvironment();
+    }
+  } else {
+    run = await runResumable(
+      event,
+      { workflow: createOrchestrator(LOCAL_PROCESSOR_IDS), processors },
+      args.interruptAfter,
+    );
   }
+  process.stdout.write(`${args.json ? toJsonLine(run) : toReport(run, args.eventFile)}\n`);
+  return run.status === "SUCCEEDED" ? 0 : 1;
 };
 
 process.exitCode = await main();
