@@ -97,11 +97,53 @@ describe("npm start", () => {
     });
   });
 
+  it("stops the orchestrator after add, resumes it and shows what was replayed and what ran", () => {
+    const { code, stdout } = npmStart("--interrupt-after", "add");
+
+    expect(code).toBe(0);
+    expect(stdout).toContain("Orchestrator invocations (stopped after add, then resumed):");
+    expect(stdout).toMatch(/2 +INTERRUPTED +prepare, add +\(stopped before checkpointing transform START\)/);
+    expect(stdout).toMatch(/3 +PENDING +prepare, add +transform START/);
+    expect(stdout).toContain("Checkpointed again after the interruption: nothing");
+    expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 1");
+  });
+
+  it("prints the plain run's JSON line for an interrupted run, counting each processor once", () => {
+    const { code, stdout } = npmStart("--json", "--interrupt-after", "transform");
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: "SUCCEEDED",
+      error: null,
+      orchestrator_invocations: 5,
+      processor_calls: { add: 1, transform: 1, finalize: 1 },
+    });
+  });
+
+  it.each([
+    ["--simulate-failure", "transform", "transform failed: simulated failure in transform"],
+    ["--simulate-timeout", "finalize", "finalize failed: Task timed out after 10.00 seconds"],
+  ])("reports %s %s as a failed stage and exits 1", (option, stage, message) => {
+    const readable = npmStart(option, stage);
+    const precise = npmStart("--json", option, stage);
+
+    expect(readable.code).toBe(1);
+    expect(readable.stdout).toContain(`Error: ChainStageError: ${message}`);
+    expect(precise.code).toBe(1);
+    expect(JSON.parse(precise.stdout)).toMatchObject({
+      status: "FAILED",
+      error: { errorType: "ChainStageError", errorMessage: message },
+    });
+  });
+
   it.each([
     ["a missing file", ["no-such-event.json"], /^local-run: cannot read event file no-such-event\.json \(ENOENT\)\n$/],
     ["a file that is not JSON", [scratchFile("broken.json", "{ id: 1")], /^local-run: event file .* is not JSON: /],
     ["an unknown option", ["--verbose"], /^local-run: unknown option --verbose; usage: /],
     ["two event files", ["a.json", "b.json"], /^local-run: expected one event file, got 2; usage: /],
+    ["an unknown operation", ["--interrupt-after", "deploy"], /^local-run: --interrupt-after takes one of prepare, add/],
+    ["an option without its value", ["--simulate-failure"], /^local-run: --simulate-failure needs a value; usage: /],
+    ["an unknown stage", ["--simulate-timeout", "prepare"], /^local-run: --simulate-timeout takes one of add, /],
   ])("exits 2 with a one-line message for %s", (_case, args, message) => {
     const { code, stdout, stderr } = npmStart(...args);
 
