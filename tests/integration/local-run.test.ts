@@ -27,11 +27,12 @@ const normalise = (output: string): string =>
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<timestamp>")
     .trimEnd();
 
-/** The first fenced `text` block after `marker` in README.md. */
-const readmeBlockAfter = (marker: string): string => {
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const start = readme.indexOf(marker);
-  const block = start < 0 ? null : /```text\n([\s\S]*?)```/.exec(readme.slice(start));
+const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** The first fenced block (of `language`) after `marker` in README.md. */
+const readmeBlockAfter = (marker: string, language = "text"): string => {
+  const start = README.indexOf(marker);
+  const block = start < 0 ? null : new RegExp("```" + language + "\\n([\\s\\S]*?)```").exec(README.slice(start));
   if (!block?.[1]) throw new Error(`README.md has no text block after "${marker}"`);
   return block[1];
 };
@@ -63,6 +64,27 @@ describe("npm start", () => {
     const { stdout } = npmStart("events/orchestrator-invalid.json");
 
     expect(stdout).toContain(shown.trimEnd());
+  });
+
+  it("prints the interrupted run the README shows", () => {
+    const shown = readmeBlockAfter("lets the next invocation resume from what was stored:");
+    const [command, ...expected] = shown.trimEnd().split("\n");
+
+    const { stdout } = npmStart("--interrupt-after", "add");
+
+    expect(command).toBe("$ npm start -- --interrupt-after add");
+    expect(normalise(stdout)).toContain(normalise(expected.join("\n")));
+  });
+
+  it("prints the failure lines and the JSON line the README shows", () => {
+    const rows = [...README.matchAll(/^\| [^|]*`npm start -- ([^`]*)` *\| `(Error: [^`]*?)(?: \.\.\.)?` *\|$/gm)];
+    const json = readmeBlockAfter("names the stage, and shows that `finalize` was never invoked:");
+
+    expect(rows).toHaveLength(3);
+    for (const [, args = "", printed = ""] of rows) {
+      expect(npmStart(...args.split(" ")).stdout).toContain(printed);
+    }
+    expect(npmStart("--json", "--simulate-failure", "transform").stdout).toBe(json);
   });
 
   it("prints exactly one line of JSON with --json", () => {
@@ -141,7 +163,11 @@ describe("npm start", () => {
     ["a file that is not JSON", [scratchFile("broken.json", "{ id: 1")], /^local-run: event file .* is not JSON: /],
     ["an unknown option", ["--verbose"], /^local-run: unknown option --verbose; usage: /],
     ["two event files", ["a.json", "b.json"], /^local-run: expected one event file, got 2; usage: /],
-    ["an unknown operation", ["--interrupt-after", "deploy"], /^local-run: --interrupt-after takes one of prepare, add/],
+    [
+      "an unknown operation",
+      ["--interrupt-after", "deploy"],
+      /^local-run: --interrupt-after takes one of prepare, add/,
+    ],
     ["an option without its value", ["--simulate-failure"], /^local-run: --simulate-failure needs a value; usage: /],
     ["an unknown stage", ["--simulate-timeout", "prepare"], /^local-run: --simulate-timeout takes one of add, /],
   ])("exits 2 with a one-line message for %s", (_case, args, message) => {
