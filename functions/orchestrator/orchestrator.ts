@@ -2,20 +2,21 @@ import { StepError, type DurableContext, type DurableExecutionHandler } from "@a
 import { PREPARE_STEP, type WorkflowResult } from "../../shared";
 import type { ProcessorArns } from "./config";
 import { invokeStage } from "./invoke-stage";
-import { prepare, prepareRetryStrategy } from "./prepare";
+import { prepare, prepareRetryStrategy, systemClock, type Clock } from "./prepare";
 
 /**
- * The `prepare` step. Its result, including `prepared_at`, is checkpointed:
- * a replay returns the recorded payload instead of running the body again.
+ * The `prepare` step. The clock is read inside the step's body, so its result,
+ * including `prepared_at`, is checkpointed: a replay returns the recorded
+ * payload instead of running the body (and reading the time) again.
  *
  * A step's error reaches the workflow wrapped in a `StepError` whose cause is
  * rebuilt from the checkpoint (its name and message survive, its class does
  * not). Failing with the cause gives the execution the error type that says
  * what went wrong (`PayloadValidationError`) rather than `StepError`.
  */
-const runPrepare = async (context: DurableContext, event: unknown) => {
+const runPrepare = async (context: DurableContext, event: unknown, clock: Clock) => {
   try {
-    return await context.step(PREPARE_STEP, async () => prepare(event, new Date()), {
+    return await context.step(PREPARE_STEP, async () => prepare(event, clock.now()), {
       retryStrategy: prepareRetryStrategy,
     });
   } catch (error) {
@@ -29,12 +30,14 @@ const runPrepare = async (context: DurableContext, event: unknown) => {
  *
  * The body is replayed from the start each time the orchestrator resumes
  * (after every invoke), so it must be deterministic: time, randomness and I/O
- * happen only inside the step or in the processors.
+ * happen only inside the step or in the processors. eslint.config.mjs enforces
+ * this for this file and invoke-stage.ts. `clock` is the time the step reads;
+ * tests pass one that fails or is fixed.
  */
 export const createOrchestrator =
-  (processorArns: ProcessorArns): DurableExecutionHandler<unknown, WorkflowResult> =>
+  (processorArns: ProcessorArns, clock: Clock = systemClock): DurableExecutionHandler<unknown, WorkflowResult> =>
   async (event, context) => {
-    const prepared = await runPrepare(context, event);
+    const prepared = await runPrepare(context, event, clock);
     const added = await invokeStage(context, "add", processorArns.add, prepared);
     const transformed = await invokeStage(context, "transform", processorArns.transform, added);
     const output = await invokeStage(context, "finalize", processorArns.finalize, transformed);

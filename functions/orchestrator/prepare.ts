@@ -16,6 +16,17 @@ export const prepare = (event: unknown, now: Date): PreparedPayload => {
   };
 };
 
+/** Where the `prepare` step reads the time; tests pass their own to control it. */
+export interface Clock {
+  now: () => Date;
+}
+
+/**
+ * The real time. Read only inside the `prepare` step, whose result is
+ * checkpointed, never in the orchestrator's replayed body.
+ */
+export const systemClock: Clock = { now: () => new Date() };
+
 const retryTransientFailures = createRetryStrategy({
   maxAttempts: 3,
   initialDelay: { seconds: 1 },
