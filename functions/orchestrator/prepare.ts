@@ -1,4 +1,4 @@
-import { createRetryStrategy, type RetryDecision } from "@aws/durable-execution-sdk-js";
+import { createRetryStrategy, JitterStrategy, type RetryDecision } from "@aws/durable-execution-sdk-js";
 import { OrchestratorInputSchema, parsePayload, PayloadValidationError, type PreparedPayload } from "../../shared";
 
 /**
@@ -29,9 +29,12 @@ export const systemClock: Clock = { now: () => new Date() };
 
 const retryTransientFailures = createRetryStrategy({
   maxAttempts: 3,
-  initialDelay: { seconds: 1 },
+  // 2 s, then 4 s; half jitter waits 50-100% of each, so the second wait is never shorter than the first
+  // (full jitter, the SDK's default, could make it shorter) while retries still spread out.
+  initialDelay: { seconds: 2 },
   maxDelay: { seconds: 10 },
   backoffRate: 2,
+  jitter: JitterStrategy.HALF,
 });
 
 /**
