@@ -54,6 +54,8 @@ export interface ResumableRun extends ChainRun {
   interruptedAfter: string | null;
   /** Operations complete before the interruption that were checkpointed again after it (should be none). */
   recheckpointedAfterInterruption: string[];
+  /** The largest single payload the execution stored: a step result, or an invoke's input or result. */
+  largestPayloadBytes: number;
 }
 
 export interface ResumableHandlers {
@@ -103,6 +105,8 @@ class InMemoryDurableBackend implements DurableExecutionClient {
   /** Every stored checkpoint, in order. */
   readonly log: { invocation: number; update: OperationUpdate }[] = [];
   checkpointBytes = 0;
+  /** The largest single payload stored (a step result, an invoke's input or result). */
+  largestPayloadBytes = 0;
   private invocation = 0;
   private token = 0;
   private interruption: "armed" | "due" | "done";
@@ -172,13 +176,19 @@ class InMemoryDurableBackend implements DurableExecutionClient {
     const operation = this.operations.get(id);
     if (!operation) throw new Error(`no operation ${id}`);
     const payload = "result" in outcome ? JSON.stringify(outcome.result) : undefined;
-    this.checkpointBytes += payload === undefined ? 0 : Buffer.byteLength(payload);
+    this.count(payload);
     this.store({
       ...operation,
       Status: "result" in outcome ? OperationStatus.SUCCEEDED : OperationStatus.FAILED,
       EndTimestamp: new Date(),
       ChainedInvokeDetails: "result" in outcome ? { Result: payload } : { Error: errorObject(outcome.error) },
     });
+  }
+
+  private count(payload: string | undefined): void {
+    const bytes = payload === undefined ? 0 : Buffer.byteLength(payload);
+    this.checkpointBytes += bytes;
+    this.largestPayloadBytes = Math.max(this.largestPayloadBytes, bytes);
   }
 
   private nextToken(): string {
@@ -205,7 +215,7 @@ class InMemoryDurableBackend implements DurableExecutionClient {
   private apply(update: OperationUpdate): Operation {
     const id = update.Id ?? "";
     this.log.push({ invocation: this.invocation, update });
-    this.checkpointBytes += update.Payload === undefined ? 0 : Buffer.byteLength(update.Payload);
+    this.count(update.Payload);
     const now = new Date();
     const previous = this.operations.get(id);
     const operation: Operation = previous
@@ -368,6 +378,7 @@ export const runResumable = async (
     orchestratorInvocations: invocations.length,
     processorCalls,
     checkpointBytes: backend.checkpointBytes,
+    largestPayloadBytes: backend.largestPayloadBytes,
     invocations,
     interruptedAfter: backend.interruptedInvocation === null ? null : interruptAfter,
     recheckpointedAfterInterruption: point

@@ -12,12 +12,33 @@ const describe = (input: unknown): string => {
   return `a ${typeof input}`;
 };
 
-/** One problem per field, in the order the schema reports them. */
-const toFieldIssues = (issues: readonly v.BaseIssue<unknown>[]): FieldIssue[] => {
+const UNKNOWN_KEY = "is not a field of this payload";
+
+/** A key as a message shows it: quoted unless it is a plain name (so `""` and `"(payload)"` stay readable). */
+const showKey = (key: unknown): string =>
+  typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+
+const fieldOf = (issue: v.BaseIssue<unknown>): string =>
+  issue.path ? issue.path.map((item) => showKey(item.key)).join(".") : WHOLE_PAYLOAD;
+
+/**
+ * One problem per field, in the order the schema reports them. Valibot's
+ * strict objects report only the first unknown key; every unknown key is
+ * named here instead, in the order the payload has them.
+ */
+const toFieldIssues = (
+  issues: readonly v.BaseIssue<unknown>[],
+  input: object,
+  knownKeys: readonly string[] | undefined,
+): FieldIssue[] => {
   const byField = new Map<string, string>();
   for (const issue of issues) {
-    const field = v.getDotPath(issue) ?? WHOLE_PAYLOAD;
+    if (knownKeys && issue.expected === "never") continue;
+    const field = fieldOf(issue);
     if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  for (const key of knownKeys ? Object.keys(input).filter((key) => !knownKeys.includes(key)) : []) {
+    byField.set(showKey(key), UNKNOWN_KEY);
   }
   return [...byField].map(([field, problem]) => ({ field, problem }));
 };
@@ -46,5 +67,9 @@ export const parsePayload = <TSchema extends v.GenericSchema>(
   }
   const result = v.safeParse(schema, input, { abortEarly: false });
   if (result.success) return result.output;
-  throw new PayloadValidationError(payload, toFieldIssues(result.issues));
+  const knownKeys =
+    "entries" in schema && typeof schema.entries === "object" && schema.entries !== null
+      ? Object.keys(schema.entries)
+      : undefined;
+  throw new PayloadValidationError(payload, toFieldIssues(result.issues, input, knownKeys));
 };

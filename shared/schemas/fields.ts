@@ -12,6 +12,12 @@ export const LIMITS = {
   idPattern: /^[A-Za-z0-9._:-]{1,128}$/,
   /** `name`: at most this many characters (Unicode code points) after trimming. */
   nameMaxLength: 256,
+  /**
+   * `name`: at most this many characters with its surrounding white space, so
+   * that the event, which the execution stores and echoes in its result, stays
+   * small (see "Limits" in the README).
+   */
+  rawNameMaxLength: 1024,
   /** `value`: at most this magnitude. */
   maxAbsValue: 1e12,
 } as const;
@@ -47,12 +53,18 @@ const shown = (received: string): string => (received.length > 40 ? `${received.
  */
 export const payload = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
   v.strictObject(entries, (issue) => {
-    if (issue.expected === "never") return "is not a field of this payload";
+    if (issue.expected === "never") return "is not a field of this payload"; // see validate.ts
     if (issue.path !== undefined && issue.received === "undefined") return "is missing";
     return `must be a JSON object, received ${shown(issue.received)}`;
   });
 
 const text = () => v.string((issue) => `must be a string, received ${shown(issue.received)}`);
+
+/** C0 and C1 control characters: never part of a name (U+0085 is one, and `trim` keeps it). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+const noControlCharacters = () =>
+  v.check((name: string) => !CONTROL_CHARACTER.test(name.trim()), "must not contain control characters");
 
 /** Checks a name's length in code points; `what` says which length is meant. */
 const nameLength = (max: number, what: string) =>
@@ -68,7 +80,13 @@ export const idField = () =>
 export const callerNameField = () =>
   v.pipe(
     text(),
+    v.check(
+      (name) => codePoints(name) <= LIMITS.rawNameMaxLength,
+      (issue) =>
+        `must be at most ${LIMITS.rawNameMaxLength} characters with its surrounding white space, received ${codePoints(issue.input)}`,
+    ),
     v.check((name) => name.trim().length > 0, "must not be empty or only white space"),
+    noControlCharacters(),
     v.check(
       (name) => codePoints(name.trim()) <= LIMITS.nameMaxLength,
       (issue) =>
@@ -82,14 +100,28 @@ export const preparedNameField = () =>
     text(),
     v.check((name) => name === name.trim(), "must not start or end with white space"),
     nameLength(LIMITS.nameMaxLength, "with no surrounding white space"),
+    noControlCharacters(),
   );
 
-export const transformedNameField = () => v.pipe(text(), nameLength(TRANSFORMED_NAME_MAX_LENGTH, "long"));
+export const transformedNameField = () =>
+  v.pipe(text(), nameLength(TRANSFORMED_NAME_MAX_LENGTH, "long"), noControlCharacters());
 
+/**
+ * The time `prepare` stamped, exactly as `Date.prototype.toISOString` writes
+ * it. Reading it back must give the same text, which also refuses dates that
+ * do not exist (`2026-02-31`) and other ISO-8601 spellings.
+ */
 export const preparedAtField = () =>
   v.pipe(
     text(),
-    v.isoTimestamp((issue) => `must be an ISO-8601 timestamp, received ${shown(issue.received)}`),
+    v.check(
+      (stamp) => {
+        const time = Date.parse(stamp);
+        return !Number.isNaN(time) && new Date(time).toISOString() === stamp;
+      },
+      (issue) =>
+        `must be an ISO-8601 UTC timestamp as toISOString writes it (2026-01-01T00:00:00.000Z), received ${shown(JSON.stringify(issue.input))}`,
+    ),
   );
 
 /** A finite `value` of at most `bound` in magnitude. */
