@@ -12,18 +12,9 @@ import {
 import { add } from "../../functions/add/add";
 import { finalize } from "../../functions/finalize/finalize";
 import { transform } from "../../functions/transform/transform";
+import { rejectionOf } from "../support/bad-input";
 import { loadEvent } from "../support/events";
 
-/** Parses and returns the error, failing the test if parsing succeeds. */
-const rejectionOf = (run: () => unknown): PayloadValidationError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PayloadValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a PayloadValidationError, but the payload was accepted");
-};
 
 const fieldsOf = (error: PayloadValidationError): string[] => error.issues.map((issue) => issue.field);
 
