@@ -11,23 +11,19 @@
  * Exit code: 0 when the execution succeeded, 1 when it failed, 2 for bad usage
  * or an event file that cannot be read or is not JSON.
  */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { Handler } from "aws-lambda";
 import { createOrchestrator } from "../functions/orchestrator/orchestrator";
 import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../shared";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainRun } from "./local-chain";
 import { runResumable, type ResumableRun } from "./resumable-run";
+import { DEFAULT_EVENT, readEventFile, table, toJsonLine, toReport, UsageError } from "./cli-support";
 import { failingProcessor, timedOutProcessor } from "./simulations";
 
 const USAGE =
   "usage: npm start -- [--json] [--interrupt-after <operation>] [--simulate-failure <stage>] " +
   "[--simulate-timeout <stage>] [event-file]";
-const DEFAULT_EVENT = "events/orchestrator.json";
 const OPERATIONS: readonly string[] = [PREPARE_STEP, ...PROCESSOR_STAGES];
-
-class UsageError extends Error {}
 
 interface Arguments {
   json: boolean;
@@ -67,45 +63,6 @@ const parseArguments = (args: readonly string[]): Arguments => {
   return parsed;
 };
 
-/**
- * npm runs scripts from the package root and keeps the caller's directory in
- * INIT_CWD, so a path typed in a sub-folder still means what the caller meant.
- */
-const resolveFromCaller = (file: string): string =>
-  path.resolve(file === DEFAULT_EVENT ? process.cwd() : (process.env.INIT_CWD ?? process.cwd()), file);
-
-const readEvent = async (file: string): Promise<unknown> => {
-  let text: string;
-  try {
-    text = await readFile(resolveFromCaller(file), "utf8");
-  } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
-    throw new UsageError(`cannot read event file ${file} (${reason})`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(`event file ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-};
-
-const toJsonLine = (run: ChainRun): string =>
-  JSON.stringify({
-    status: run.status,
-    result: run.result,
-    error: run.error,
-    operations: run.operations.map(({ name, type, status }) => ({ name, type, status })),
-    orchestrator_invocations: run.orchestratorInvocations,
-    processor_calls: run.processorCalls,
-  });
-
-const table = (rows: readonly (readonly string[])[]): string => {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows
-    .map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ")}`.trimEnd())
-    .join("\n");
-};
-
 const invocationReport = (run: ResumableRun): string[] => [
   "",
   `Orchestrator invocations (stopped after ${run.interruptedAfter ?? "nothing"}, then resumed):`,
@@ -126,39 +83,8 @@ const invocationReport = (run: ResumableRun): string[] => [
   `Checkpointed again after the interruption: ${run.recheckpointedAfterInterruption.join(", ") || "nothing"}`,
 ];
 
-const toReport = (run: ChainRun | ResumableRun, eventFile: string): string => {
-  const timeline = table([
-    ["#", "operation", "type", "status", "attempts", "duration"],
-    ...run.operations.map((operation, index) => [
-      String(index + 1),
-      operation.name,
-      operation.type,
-      operation.status,
-      operation.attempts === undefined ? "-" : String(operation.attempts),
-      operation.durationMs === undefined ? "-" : `${operation.durationMs} ms`,
-    ]),
-  ]);
-  const calls = Object.entries(run.processorCalls)
-    .map(([stage, count]) => `${stage} ${count}`)
-    .join(", ");
-  const outcome =
-    run.status === "SUCCEEDED"
-      ? `Result:\n${JSON.stringify(run.result, null, 2)}`
-      : `Error: ${run.error?.errorType}: ${run.error?.errorMessage}`;
-  return [
-    `Execution of ${eventFile}: ${run.status}`,
-    "",
-    "Operations:",
-    timeline,
-    ...("invocations" in run ? invocationReport(run) : []),
-    "",
-    `Orchestrator invocations: ${run.orchestratorInvocations}`,
-    `Processor calls: ${calls}`,
-    `Checkpointed: ${run.checkpointBytes} bytes of step and invoke payloads`,
-    "",
-    outcome,
-  ].join("\n");
-};
+const report = (run: ChainRun | ResumableRun, eventFile: string): string =>
+  toReport(run, eventFile, { afterOperations: "invocations" in run ? invocationReport(run) : [] });
 
 const processorsFor = async (simulated: Arguments["simulated"]): Promise<Record<ProcessorStage, Handler>> => {
   const { processors } = await loadSourceHandlers();
@@ -176,7 +102,10 @@ const main = async (): Promise<number> => {
   let event: unknown;
   try {
     args = parseArguments(process.argv.slice(2));
-    event = await readEvent(args.eventFile);
+    event = await readEventFile(args.eventFile, {
+      packageDirectory: process.cwd(),
+      callerDirectory: process.env.INIT_CWD ?? process.cwd(),
+    });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`local-run: ${error.message}\n`);
@@ -199,7 +128,7 @@ const main = async (): Promise<number> => {
       args.interruptAfter,
     );
   }
-  process.stdout.write(`${args.json ? toJsonLine(run) : toReport(run, args.eventFile)}\n`);
+  process.stdout.write(`${args.json ? toJsonLine(run) : report(run, args.eventFile)}\n`);
   return run.status === "SUCCEEDED" ? 0 : 1;
 };
 

@@ -15,7 +15,6 @@ import { transform } from "../../functions/transform/transform";
 import { rejectionOf } from "../support/bad-input";
 import { loadEvent } from "../support/events";
 
-
 const fieldsOf = (error: PayloadValidationError): string[] => error.issues.map((issue) => issue.field);
 
 describe("the orchestrator input schema", () => {
