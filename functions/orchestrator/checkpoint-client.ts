@@ -44,13 +44,13 @@ import {
 const API_VERSION = "2025-12-01";
 
 /** The durable SDK's settings for its default client: give up on a connection after 5 s, an idle socket after 50 s, a request after 55 s. */
-export const TIMEOUTS_MS = { connection: 5_000, socket: 50_000, request: 55_000 } as const;
+const TIMEOUTS_MS = { connection: 5_000, socket: 50_000, request: 55_000 } as const;
 
 /**
  * The AWS SDK's standard retry mode: 3 attempts in all; before retry n (from 0), a wait drawn
  * from 0 to base x 2^n ms, at most 20 s, where the base is 500 ms after throttling and 100 ms otherwise.
  */
-export const RETRY = { maxAttempts: 3, baseDelayMs: 100, throttlingBaseDelayMs: 500, maxDelayMs: 20_000 } as const;
+const RETRY = { maxAttempts: 3, baseDelayMs: 100, throttlingBaseDelayMs: 500, maxDelayMs: 20_000 } as const;
 
 /** An error from the Lambda API, in the AWS SDK's shape: `name` is the service's error code. */
 export class LambdaApiError extends Error {
@@ -233,9 +233,18 @@ const THROTTLING_CODES = new Set([
 ]);
 const TRANSIENT_CODES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
 
+/** The wait before retry n (from 0): full jitter, as the AWS SDK. Transport code: the replayed orchestrator never runs it. */
+const backOff = (retries: number, throttled: boolean): Promise<void> =>
+  sleep(
+    Math.random() *
+      Math.min(RETRY.maxDelayMs, (throttled ? RETRY.throttlingBaseDelayMs : RETRY.baseDelayMs) * 2 ** retries),
+  );
+
 export interface CheckpointClientOptions {
   /** Where credentials, region and endpoint come from; Lambda's environment by default. */
   env?: NodeJS.ProcessEnv;
+  /** Overrides the durable SDK's timeouts (connection 5 s, idle socket 50 s, whole request 55 s). */
+  timeoutsMs?: Partial<Record<keyof typeof TIMEOUTS_MS, number>>;
 }
 
 /**
@@ -243,7 +252,11 @@ export interface CheckpointClientOptions {
  * environment until the first call, so loading the orchestrator never fails
  * here; a missing variable fails the execution with its name.
  */
-export const createCheckpointClient = ({ env = process.env }: CheckpointClientOptions = {}): DurableExecutionClient => {
+export const createCheckpointClient = ({
+  env = process.env,
+  timeoutsMs,
+}: CheckpointClientOptions = {}): DurableExecutionClient => {
+  const timeouts = { ...TIMEOUTS_MS, ...timeoutsMs };
   // Connections are reused across calls and across invocations of the same execution environment.
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   let signer: SignatureV4 | undefined;
@@ -291,8 +304,7 @@ export const createCheckpointClient = ({ env = process.env }: CheckpointClientOp
           path: queryString ? `${path}?${queryString}` : path,
           headers: signed.headers,
           agent: secure ? agents.https : agents.http,
-          timeout: TIMEOUTS_MS.socket,
-          signal: AbortSignal.timeout(TIMEOUTS_MS.request),
+          timeout: timeouts.socket,
         },
         (incoming) => {
           const chunks: Buffer[] = [];
@@ -307,21 +319,24 @@ export const createCheckpointClient = ({ env = process.env }: CheckpointClientOp
           });
         },
       );
-      // node:http has no connection timeout of its own.
-      const connectTimer = setTimeout(() => {
-        outgoing.destroy(new Error(`could not connect to ${base.host} within ${TIMEOUTS_MS.connection} ms`));
-      }, TIMEOUTS_MS.connection);
-      const connected = () => {
-        clearTimeout(connectTimer);
+      const giveUp = (message: string) => () => {
+        outgoing.destroy(new Error(`${message} (${request.method} ${base.host})`));
       };
+      // node:http has a timeout for an idle socket only: the other two are timers.
+      const connectTimer = setTimeout(giveUp(`no connection within ${timeouts.connection} ms`), timeouts.connection);
+      const requestTimer = setTimeout(giveUp(`no complete response within ${timeouts.request} ms`), timeouts.request);
       outgoing.on("socket", (socket) => {
-        if (socket.connecting) socket.once("connect", connected);
-        else connected();
+        if (!socket.connecting) clearTimeout(connectTimer);
+        else
+          socket.once("connect", () => {
+            clearTimeout(connectTimer);
+          });
       });
-      outgoing.on("close", connected);
-      outgoing.on("timeout", () => {
-        outgoing.destroy(new Error(`no data from ${base.host} for ${TIMEOUTS_MS.socket} ms`));
+      outgoing.on("close", () => {
+        clearTimeout(connectTimer);
+        clearTimeout(requestTimer);
       });
+      outgoing.on("timeout", giveUp(`no data for ${timeouts.socket} ms`));
       outgoing.on("error", reject);
       outgoing.end(request.body);
     });
@@ -330,29 +345,25 @@ export const createCheckpointClient = ({ env = process.env }: CheckpointClientOp
   /** Sends with retries; resolves with the parsed JSON body of a 2xx response. */
   const send = async (request: ApiRequest): Promise<Record<string, unknown>> => {
     for (let retries = 0; ; retries += 1) {
-      let failure: unknown;
-      let retryable = true;
-      let throttled = false;
+      const lastAttempt = retries + 1 >= RETRY.maxAttempts;
+      let response: ApiResponse;
       try {
-        const response = await attempt(request);
-        if (response.status >= 200 && response.status < 300) {
-          const parsed: unknown = response.body ? JSON.parse(response.body) : {};
-          return isRecord(parsed) ? parsed : {};
-        }
-        const error = apiError(response);
-        throttled = response.status === 429 || THROTTLING_CODES.has(error.name);
-        retryable = throttled || response.status >= 500 || TRANSIENT_CODES.has(error.name);
-        failure = error;
+        response = await attempt(request);
       } catch (error) {
-        if (error instanceof DurableExecutionClientError) throw error;
-        // No response: a refused or dropped connection, or a timeout. The request is safe to send again
-        // (a checkpoint carries its idempotency token).
-        failure = error;
+        // Missing configuration is final. Anything else got no response (a refused or dropped connection, a
+        // timeout), and sending again is safe: a checkpoint carries its idempotency token.
+        if (error instanceof DurableExecutionClientError || lastAttempt) throw error;
+        await backOff(retries, false);
+        continue;
       }
-      if (!retryable || retries + 1 >= RETRY.maxAttempts) throw failure;
-      const base = throttled ? RETRY.throttlingBaseDelayMs : RETRY.baseDelayMs;
-      // Full jitter, as the AWS SDK (this is transport code: the replayed orchestrator never runs it).
-      await sleep(Math.random() * Math.min(RETRY.maxDelayMs, base * 2 ** retries));
+      if (response.status >= 200 && response.status < 300) {
+        const parsed: unknown = response.body ? JSON.parse(response.body) : {};
+        return isRecord(parsed) ? parsed : {};
+      }
+      const error = apiError(response);
+      const throttled = response.status === 429 || THROTTLING_CODES.has(error.name);
+      if (lastAttempt || !(throttled || response.status >= 500 || TRANSIENT_CODES.has(error.name))) throw error;
+      await backOff(retries, throttled);
     }
   };
 

@@ -4,10 +4,11 @@
  * Prints one line of JSON: `{"load_ms", "rss_mb"}`.
  *
  * - A processor is ready once its module has loaded and exported `handler`.
- * - The orchestrator is ready once it can checkpoint: the durable SDK loads the
- *   AWS Lambda client lazily, so the probe starts one execution against a fake
- *   checkpoint endpoint on 127.0.0.1 and stops the clock when the first
- *   checkpoint request arrives.
+ * - The orchestrator is ready once it can checkpoint: the probe starts one
+ *   execution against a fake checkpoint endpoint on 127.0.0.1 and stops the
+ *   clock when the first checkpoint request arrives. Whatever the checkpoint
+ *   client loads on first use (Node's HTTPS stack, the signer, or, for a build
+ *   with the durable SDK's default client, the whole AWS Lambda client) counts.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
@@ -64,8 +65,8 @@ const main = async (): Promise<void> => {
   }
 
   const endpoint = await fakeCheckpointEndpoint();
-  // The orchestrator reads its configuration at start-up; the SDK's client
-  // signs its requests, so it needs (fake) credentials and a region.
+  // The orchestrator reads its configuration at start-up; its checkpoint
+  // client signs its requests, so it needs (fake) credentials and a region.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
     AWS_REGION: "us-east-1",

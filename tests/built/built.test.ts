@@ -9,15 +9,20 @@
  * orchestrator in the local durable runner with the three built processors.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { buildSync } from "esbuild";
 import * as v from "valibot";
 import { HarnessSpecSchema, type HarnessSpec } from "./spec";
 import { parseTemplate, resourceById } from "../template/load-template";
 import { loadEvent, ROOT } from "../support/events";
+import { CREDENTIALS, REGION, startFakeLambdaApi } from "../support/fake-lambda-api";
+
+// Asynchronous: the fake Lambda API answers from this process while the child runs.
+const run = promisify(execFile);
 
 const BUILD = path.join(ROOT, ".aws-sam", "build");
 const FUNCTIONS = {
@@ -132,28 +137,69 @@ describe("the built functions", () => {
     });
   });
 
-  it("checkpoint through the Lambda client bundled into the orchestrator", () => {
-    // The local runner brings its own checkpoint client, so the chain above never loads the bundled one.
-    // The benchmark's probe does: it starts an execution against a fake checkpoint endpoint on 127.0.0.1
-    // and reports once the first checkpoint request arrives (a bundle missing part of the AWS SDK fails here).
-    const probe = path.join(ROOT, ".build", "built", "probe.mjs");
-    buildSync({
-      entryPoints: [path.join(ROOT, "scripts", "bench", "probe.ts")],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      outfile: probe,
-      logLevel: "error",
-    });
-    const bundle = path.join(orchestratorTaskRoot, "index.mjs");
+  it("checkpoint through the orchestrator's own client: signed requests, prepare, then the add invoke", async () => {
+    // The local runner above brings its own checkpoint client. Here the built orchestrator starts an
+    // execution against a fake Lambda API on 127.0.0.1 that checks each request's SigV4 signature.
+    const api = await startFakeLambdaApi((index) => ({
+      status: 200,
+      body: JSON.stringify({ CheckpointToken: `token-${index + 1}`, NewExecutionState: { Operations: [] } }),
+    }));
+    try {
+      const script = path.join(ROOT, ".build", "built", "first-invocation.mjs");
+      buildSync({
+        entryPoints: [path.join(__dirname, "first-invocation.ts")],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outfile: script,
+        logLevel: "error",
+      });
+      const arn = "arn:aws:lambda:us-east-1:example-account:function:orchestrator:live/durable-execution/built/1";
+      const { stdout } = await run(
+        process.execPath,
+        [script, path.join(orchestratorTaskRoot, "index.mjs"), path.join(ROOT, "events", "orchestrator.json"), arn],
+        {
+          cwd: orchestratorTaskRoot,
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: REGION,
+            AWS_ENDPOINT_URL_LAMBDA: api.url,
+            AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+            AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
+            ADD_FUNCTION_ARN: "add-function-arn",
+            TRANSFORM_FUNCTION_ARN: "transform-function-arn",
+            FINALIZE_FUNCTION_ARN: "finalize-function-arn",
+          },
+        },
+      );
 
-    const stdout = execFileSync(process.execPath, [probe, bundle, "orchestrator", "events/orchestrator.json"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+      // The invocation suspends while add runs, as in Lambda.
+      expect(JSON.parse(stdout)).toEqual({ Status: "PENDING" });
+      expect(api.requests.map((request) => [request.method, request.path, request.signatureValid])).toEqual(
+        api.requests.map(() => ["POST", `/2025-12-01/durable-executions/${encodeURIComponent(arn)}/checkpoint`, true]),
+      );
+      const updates = api.requests.flatMap(
+        (request) =>
+          (JSON.parse(request.body) as { Updates: { Type: string; Action: string; Name?: string }[] }).Updates,
+      );
+      expect(updates.map(({ Type, Action, Name }) => [Type, Action, Name])).toEqual([
+        ["STEP", "START", "prepare"],
+        ["STEP", "SUCCEED", "prepare"],
+        ["CHAINED_INVOKE", "START", "add"],
+      ]);
+      expect(updates.at(-1)).toMatchObject({ ChainedInvokeOptions: { FunctionName: "add-function-arn" } });
+    } finally {
+      await api.close();
+    }
+  });
 
-    expect(JSON.parse(stdout)).toEqual({ load_ms: expect.any(Number), rss_mb: expect.any(Number) });
+  it("leave the Lambda client out of the orchestrator: the SDK's default checkpoint client is never used", () => {
+    const bundle = readFileSync(path.join(orchestratorTaskRoot, "index.mjs"), "utf8");
+
+    // Left as an import that never runs (no node_modules can be reached from here, and the run above passed).
+    expect(bundle).toContain('import("@aws-sdk/client-lambda")');
+    expect(bundle).not.toContain("ListFunctionsCommand");
   });
 
   it("fail events/orchestrator-invalid.json with PayloadValidationError and invoke nothing", () => {

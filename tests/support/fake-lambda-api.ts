@@ -65,10 +65,11 @@ const verifySignature = async (request: Omit<RecordedRequest, "signatureValid">,
 
 /**
  * Starts the server. `answer` gives the response to each request in turn
- * (its index, from 0); `"drop"` closes the connection without answering.
+ * (its index, from 0); `"drop"` closes the connection without answering,
+ * `"hang"` never answers.
  */
 export const startFakeLambdaApi = async (
-  answer: (index: number, request: RecordedRequest) => ScriptedResponse | "drop",
+  answer: (index: number, request: RecordedRequest) => ScriptedResponse | "drop" | "hang",
 ) => {
   const requests: RecordedRequest[] = [];
   let port = 0;
@@ -92,6 +93,7 @@ export const startFakeLambdaApi = async (
           incoming.socket.destroy();
           return;
         }
+        if (response === "hang") return;
         outgoing.writeHead(response.status, { "content-type": "application/json", ...response.headers });
         outgoing.end(response.body);
       })();

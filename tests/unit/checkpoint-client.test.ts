@@ -72,16 +72,14 @@ const sampleOf = (schema: unknown, path: string, timestamps: string[]): unknown 
 
 const official = (url: string) =>
   new LambdaClient({ region: REGION, endpoint: url, credentials: CREDENTIALS, maxAttempts: 3 });
-const ours = (url: string) =>
-  createCheckpointClient({
-    env: {
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_LAMBDA: url,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
-    },
-  });
+const envFor = (url: string) => ({
+  AWS_REGION: REGION,
+  AWS_ENDPOINT_URL_LAMBDA: url,
+  AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+  AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
+});
+const ours = (url: string) => createCheckpointClient({ env: envFor(url) });
 
 /** The parts of a request the service acts on. */
 const essence = (request: RecordedRequest | undefined) => ({
@@ -282,6 +280,25 @@ describe("the checkpoint client on its own", () => {
     expect(api.requests).toHaveLength(2);
     const [first, second] = api.requests.map((request) => JSON.parse(request.body) as { ClientToken: string });
     expect(second?.ClientToken).toBe(first?.ClientToken);
+  });
+
+  it.each([
+    ["an idle connection", { socket: 150 }, /^no data for 150 ms \(POST 127\.0\.0\.1:\d+\)$/],
+    [
+      "a request that takes too long",
+      { request: 250 },
+      /^no complete response within 250 ms \(POST 127\.0\.0\.1:\d+\)$/,
+    ],
+  ])("gives up on %s after 3 attempts", async (_, timeoutsMs, message) => {
+    const api = await serve(() => "hang");
+    const client = createCheckpointClient({ env: envFor(api.url), timeoutsMs });
+
+    const error = await client
+      .checkpoint({ DurableExecutionArn: ARN, CheckpointToken: TOKEN, Updates: [] })
+      .catch((thrown: unknown) => thrown);
+
+    expect(error).toMatchObject({ message: expect.stringMatching(message) });
+    expect(api.requests).toHaveLength(3);
   });
 
   it.each([
