@@ -32,6 +32,21 @@ const FUNCTIONS = {
   finalize: "FinalizeFunction",
 } as const;
 
+/** Bundles tests/built/<name>.ts, its packages left to node_modules, to .build/built/<name>.mjs; returns that path. */
+const bundleScript = (name: string): string => {
+  const outfile = path.join(ROOT, ".build", "built", `${name}.mjs`);
+  buildSync({
+    entryPoints: [path.join(__dirname, `${name}.ts`)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile,
+    logLevel: "error",
+  });
+  return outfile;
+};
+
 /** Every folder from `folder` up to the file system's root. */
 const foldersUp = (folder: string): string[] => {
   const parent = path.dirname(folder);
@@ -86,16 +101,7 @@ beforeAll(() => {
 
   // Act: the harness lives in the repository so that it can use the testing SDK;
   // the functions it loads live in the temporary folder and cannot.
-  const harness = path.join(ROOT, ".build", "built", "harness.mjs");
-  buildSync({
-    entryPoints: [path.join(__dirname, "harness.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    outfile: harness,
-    logLevel: "error",
-  });
+  const harness = bundleScript("harness");
   const stdout = execFileSync(process.execPath, [harness, specFile], { encoding: "utf8" });
   output = v.parse(HarnessOutputSchema, JSON.parse(stdout));
   orchestratorTaskRoot = spec.functions.orchestrator.taskRoot;
@@ -145,15 +151,7 @@ describe("the built functions", () => {
       body: JSON.stringify({ CheckpointToken: `token-${index + 1}`, NewExecutionState: { Operations: [] } }),
     }));
     try {
-      const script = path.join(ROOT, ".build", "built", "first-invocation.mjs");
-      buildSync({
-        entryPoints: [path.join(__dirname, "first-invocation.ts")],
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        outfile: script,
-        logLevel: "error",
-      });
+      const script = bundleScript("first-invocation");
       const arn = "arn:aws:lambda:us-east-1:example-account:function:orchestrator:live/durable-execution/built/1";
       const { stdout } = await run(
         process.execPath,
