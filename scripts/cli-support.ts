@@ -15,6 +15,26 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/**
+ * Walks the command line: `handle` gets each argument, and a function that
+ * takes the next one as that argument's value (an option's value cannot be
+ * missing or start with `-`).
+ */
+export const walkArguments = (
+  args: readonly string[],
+  usage: string,
+  handle: (arg: string, value: () => string) => void,
+): void => {
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? "";
+    handle(arg, () => {
+      const next = args[(index += 1)];
+      if (next === undefined || next.startsWith("-")) throw new UsageError(`${arg} needs a value; ${usage}`);
+      return next;
+    });
+  }
+};
+
 /** A run as the tools print it; in the cloud, `status` can also be TIMED_OUT or STOPPED. */
 export type PrintableRun = Omit<ChainRun, "status"> & { status: string };
 

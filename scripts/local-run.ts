@@ -17,7 +17,7 @@ import { createOrchestrator } from "../functions/orchestrator/orchestrator";
 import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../shared";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainRun } from "./local-chain";
 import { runResumable, type ResumableRun } from "./resumable-run";
-import { DEFAULT_EVENT, readEventFile, table, toJsonLine, toReport, UsageError } from "./cli-support";
+import { DEFAULT_EVENT, readEventFile, table, toJsonLine, toReport, UsageError, walkArguments } from "./cli-support";
 import { failingProcessor, timedOutProcessor } from "./simulations";
 
 const USAGE =
@@ -37,13 +37,7 @@ const isStage = (value: string): value is ProcessorStage => (PROCESSOR_STAGES as
 const parseArguments = (args: readonly string[]): Arguments => {
   const parsed: Arguments = { json: false, eventFile: DEFAULT_EVENT, interruptAfter: null, simulated: {} };
   const files: string[] = [];
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? "";
-    const value = (): string => {
-      const next = args[(index += 1)];
-      if (next === undefined || next.startsWith("-")) throw new UsageError(`${arg} needs a value; ${USAGE}`);
-      return next;
-    };
+  walkArguments(args, USAGE, (arg, value) => {
     if (arg === "--json") parsed.json = true;
     else if (arg === "--interrupt-after") {
       const operation = value();
@@ -57,7 +51,7 @@ const parseArguments = (args: readonly string[]): Arguments => {
       parsed.simulated[stage] = arg === "--simulate-failure" ? "failure" : "timeout";
     } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
     else files.push(arg);
-  }
+  });
   if (files.length > 1) throw new UsageError(`expected one event file, got ${files.length}; ${USAGE}`);
   parsed.eventFile = files[0] ?? DEFAULT_EVENT;
   return parsed;

@@ -3,7 +3,7 @@
  * with which event, and how long to wait. Pure: it reads no file and calls no
  * service, so a bad command line is refused before anything is sent.
  */
-import { DEFAULT_EVENT, UsageError } from "../cli-support";
+import { DEFAULT_EVENT, UsageError, walkArguments } from "../cli-support";
 
 export { DEFAULT_EVENT, UsageError };
 
@@ -72,13 +72,7 @@ export const parseArguments = (args: readonly string[]): CloudInvokeOptions => {
   let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
   let executionName: string | undefined;
   let json = false;
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? "";
-    const value = (): string => {
-      const next = args[(index += 1)];
-      if (next === undefined || next.startsWith("-")) throw new UsageError(`${arg} needs a value; ${USAGE}`);
-      return next;
-    };
+  walkArguments(args, USAGE, (arg, value) => {
     if (arg === "--json") json = true;
     else if (arg === "--function") functionArn = value();
     else if (arg === "--stack") stack = value();
@@ -88,7 +82,7 @@ export const parseArguments = (args: readonly string[]): CloudInvokeOptions => {
     else if (arg === "--name") executionName = value();
     else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
     else throw new UsageError(`unexpected argument ${arg} (the event file goes after --event); ${USAGE}`);
-  }
+  });
 
   if (functionArn !== undefined && stack !== undefined) {
     throw new UsageError(`give --function or --stack, not both; ${USAGE}`);

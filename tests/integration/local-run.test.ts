@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "../support/events";
+import { successfulSampleRunJson } from "../support/sample-run";
 
 /**
  * Runs `npm start --silent -- <args>` as a user would (`--silent` keeps npm's
@@ -92,19 +93,11 @@ describe("npm start", () => {
 
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    expect(JSON.parse(stdout)).toEqual({
-      status: "SUCCEEDED",
-      result: expect.objectContaining({ workflow: "completed", output: expect.objectContaining({ value: 35 }) }),
-      error: null,
-      operations: [
-        { name: "prepare", type: "STEP", status: "SUCCEEDED" },
-        { name: "add", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
-        { name: "transform", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
-        { name: "finalize", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
-      ],
-      orchestrator_invocations: 4,
-      processor_calls: { add: 1, transform: 1, finalize: 1 },
-    });
+    expect(JSON.parse(stdout)).toEqual(
+      successfulSampleRunJson(
+        expect.objectContaining({ workflow: "completed", output: expect.objectContaining({ value: 35 }) }),
+      ),
+    );
   });
 
   it("exits 1 and reports the validation error for an invalid event", () => {

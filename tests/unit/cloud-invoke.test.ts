@@ -34,6 +34,7 @@ import { cloudInvoke } from "../../scripts/cloud/cli";
 import { summariseHistory } from "../../scripts/cloud/history";
 import type { Clock, CloudClients, CloudFormationSender, LambdaSender } from "../../scripts/cloud/run";
 import { loadEvent, ROOT } from "../support/events";
+import { successfulSampleRunJson } from "../support/sample-run";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: GetDurableExecution and GetDurableExecutionHistory answers, checked against the API's shape on load.
@@ -511,23 +512,13 @@ describe("npm run invoke with mocked AWS clients", () => {
 
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    expect(parseJson(stdout)).toEqual({
-      status: "SUCCEEDED",
-      result: {
+    expect(parseJson(stdout)).toEqual(
+      successfulSampleRunJson({
         workflow: "completed",
         input: loadEvent("orchestrator"),
         output: expect.objectContaining({ value: 35, transformed_name: "DEMO", status: "COMPLETED" }),
-      },
-      error: null,
-      operations: [
-        { name: "prepare", type: "STEP", status: "SUCCEEDED" },
-        { name: "add", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
-        { name: "transform", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
-        { name: "finalize", type: "CHAINED_INVOKE", status: "SUCCEEDED" },
-      ],
-      orchestrator_invocations: 4,
-      processor_calls: { add: 1, transform: 1, finalize: 1 },
-    });
+      }),
+    );
   });
 
   it("exits 1 and names the stage when transform failed with a ChainStageError", async () => {
