@@ -20,7 +20,8 @@ import {
   DurableExecutionClientErrorScope,
   type OperationUpdate,
 } from "@aws/durable-execution-sdk-js";
-import { createCheckpointClient, endpointFor } from "../../functions/orchestrator/checkpoint-client";
+import { createCheckpointClient } from "../../functions/orchestrator/checkpoint-client";
+import { endpointFor } from "../../functions/orchestrator/lambda-api";
 import {
   CREDENTIALS,
   REGION,
@@ -87,6 +88,7 @@ const essence = (request: RecordedRequest | undefined) => ({
   path: request?.path,
   query: request?.query,
   contentType: request?.headers["content-type"],
+  contentLength: request?.headers["content-length"],
   securityToken: request?.headers["x-amz-security-token"],
   body: request?.body ? (JSON.parse(request.body) as unknown) : undefined,
   signatureValid: request?.signatureValid,
@@ -254,11 +256,43 @@ describe("the checkpoint client fails as @aws-sdk/client-lambda does", () => {
       errorResponse(502, "KMSAccessDeniedException", '{"message":"kms"}'),
     ],
     ["a service error, retried", errorResponse(503, "ServiceException", '{"message":"try later"}')],
+    ["a 501, not retried", errorResponse(501, "NotImplemented", '{"message":"no"}')],
+    [
+      "an expired signature, retried",
+      errorResponse(
+        403,
+        "InvalidSignatureException",
+        '{"message":"Signature expired: 20260101T000000Z is now earlier"}',
+      ),
+    ],
+    [
+      "a list of codes, throttling first, retried",
+      errorResponse(400, "ThrottlingException,Other", '{"message":"slow"}'),
+    ],
+    [
+      "a capitalised Code in the body",
+      errorResponse(404, undefined, '{"Code":"ResourceNotFoundException","Message":"x"}'),
+    ],
+    ["no code and no message", errorResponse(400, undefined, "{}")],
   ])("for %s", async (_, response) => {
     const { theirs, mine } = await failBoth(response);
 
     expect(theirs.status).toBe(response.status);
     expect(mine).toEqual(theirs);
+  });
+
+  it("for a body that is not JSON, with a message that shows it", async () => {
+    const { theirs, mine } = await failBoth(errorResponse(502, undefined, "<html>Bad Gateway</html>"));
+
+    expect({ ...mine, message: undefined, fault: undefined }).toEqual({
+      ...theirs,
+      message: undefined,
+      fault: undefined,
+    });
+    expect(mine.name).toBe("SyntaxError");
+    expect(mine.message).toBe(
+      "the Lambda API answered HTTP 502 with a body that is not JSON: <html>Bad Gateway</html>",
+    );
   });
 
   it("for a connection dropped every time, after the same number of attempts", async () => {
@@ -267,6 +301,104 @@ describe("the checkpoint client fails as @aws-sdk/client-lambda does", () => {
     expect(theirs.requests).toBe(3);
     expect(mine.requests).toBe(theirs.requests);
     expect(mine.name).toBe(theirs.name);
+  });
+});
+
+describe("the checkpoint client recovers as @aws-sdk/client-lambda does", () => {
+  /** Runs the same checkpoint through each client against its own fake API that answers with `answer`. */
+  const runBoth = async (answer: Parameters<typeof startFakeLambdaApi>[0]) => {
+    const input = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
+    const run = async (call: (url: string) => Promise<unknown>) => {
+      const api = await serve(answer);
+      const started = Date.now();
+      const result = await call(api.url).catch((thrown: unknown) => thrown);
+      return { result, elapsedMs: Date.now() - started, requests: api.requests, connections: api.connections() };
+    };
+    return {
+      theirs: await run((url) => official(url).send(new CheckpointDurableExecutionCommand(input))),
+      mine: await run((url) => ours(url).checkpoint(input)),
+    };
+  };
+  const signedAt = (request: RecordedRequest | undefined): number => {
+    const [, y, mo, d, h, mi, se] = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(
+      String(request?.headers["x-amz-date"]),
+    ) ?? [""];
+    return Date.parse(`${y ?? ""}-${mo ?? ""}-${d ?? ""}T${h ?? ""}:${mi ?? ""}:${se ?? ""}Z`);
+  };
+
+  it("signs again with the service's clock when it refused a signature from a clock an hour behind", async () => {
+    const serverTime = new Date(Date.now() + 3_600_000).toUTCString();
+    const { theirs, mine } = await runBoth((index) =>
+      index === 0
+        ? {
+            status: 403,
+            headers: { "x-amzn-errortype": "InvalidSignatureException", date: serverTime },
+            body: '{"message":"Signature not yet current"}',
+          }
+        : ok({ CheckpointToken: "next" }),
+    );
+
+    for (const side of [theirs, mine]) {
+      expect(side.requests).toHaveLength(2);
+      expect(side.requests.every((request) => request.signatureValid)).toBe(true);
+      const skewSeconds = (signedAt(side.requests[1]) - signedAt(side.requests[0])) / 1000;
+      expect(skewSeconds).toBeGreaterThan(3_590);
+      expect(skewSeconds).toBeLessThan(3_610);
+    }
+    expect(mine.result).toMatchObject({ CheckpointToken: "next" });
+  });
+
+  it("waits at least as long as the service asks before retrying (x-amz-retry-after)", async () => {
+    const { theirs, mine } = await runBoth(() => ({
+      ...errorResponse(503, "ServiceException", '{"message":"busy"}'),
+      headers: { "x-amzn-errortype": "ServiceException", "x-amz-retry-after": "400" },
+    }));
+
+    for (const side of [theirs, mine]) {
+      expect(side.requests).toHaveLength(3);
+      // Two waits of at least 400 ms each (timers never fire early; a millisecond of rounding allowed).
+      expect(side.elapsedMs).toBeGreaterThanOrEqual(798);
+    }
+  });
+
+  it("reads no member that is null, at any depth", async () => {
+    const response = {
+      CheckpointToken: null,
+      NewExecutionState: {
+        NextMarker: null,
+        Operations: [
+          {
+            Id: "a",
+            Type: "STEP",
+            Status: "SUCCEEDED",
+            ParentId: null,
+            StartTimestamp: EPOCH_SECONDS,
+            EndTimestamp: null,
+          },
+          { Id: "b", Type: "WAIT", Status: "STARTED", StepDetails: null, WaitDetails: { ScheduledEndTimestamp: null } },
+        ],
+      },
+    };
+    const { theirs, mine } = await runBoth(() => ok(response));
+
+    expect(mine.result).toEqual(withoutMetadata(theirs.result as object));
+  });
+
+  it("does not retry a failed TLS handshake", async () => {
+    const api = await serve(() => ok({}));
+    const httpsUrl = api.url.replace("http:", "https:");
+    const input = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
+
+    await official(httpsUrl)
+      .send(new CheckpointDurableExecutionCommand(input))
+      .catch(() => undefined);
+    const theirs = api.connections();
+    await ours(httpsUrl)
+      .checkpoint(input)
+      .catch(() => undefined);
+
+    expect(theirs).toBe(1);
+    expect(api.connections() - theirs).toBe(1);
   });
 });
 
