@@ -1,12 +1,13 @@
 /**
- * Runs the whole chain on this machine: the real orchestrator handler in the
- * durable SDK's LocalDurableTestRunner, with the real processor handlers
- * registered under the ARNs the orchestrator reads from its environment.
- * Used by `npm start` and by the integration tests.
+ * Runs the whole chain on this machine: an orchestrator handler in the durable
+ * SDK's LocalDurableTestRunner, with processor handlers registered under the
+ * local ids the orchestrator reads from its environment. The handlers are the
+ * repository's own (`npm start`, the integration tests, the benchmark), the
+ * built bundles (tests/built/) or stand-ins that fail on purpose.
  */
 import { LocalDurableTestRunner, OperationType, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import type { Event } from "@aws-sdk/client-lambda";
+import { checkpointedPayloads, durationOf, payloadBytes } from "./history-events";
 import type { Handler } from "aws-lambda";
 import { PROCESSOR_STAGES, type ProcessorStage } from "../shared";
 import { PROCESSOR_ARN_VARIABLES } from "../functions/orchestrator/config";
@@ -27,7 +28,10 @@ export interface OperationSummary {
   status: string;
   /** How many times a step's body ran (steps only). */
   attempts: number | undefined;
-  /** From the operation's first to its last history event. */
+  /**
+   * How long the operation took: from its first to its last history event, or
+   * from its start to its end timestamp where there is no history (resumable-run.ts).
+   */
   durationMs: number | undefined;
 }
 
@@ -74,26 +78,12 @@ export const loadSourceHandlers = async (): Promise<ChainHandlers> => {
   };
 };
 
-const durationOf = (operation: DurableOperation): number | undefined => {
-  const times = (operation.getEvents() ?? []).flatMap((event) => event.EventTimestamp?.getTime() ?? []);
-  return times.length > 0 ? Math.max(...times) - Math.min(...times) : undefined;
-};
-
-/** Bytes of the results that steps and invokes recorded in the execution's history. */
-const resultBytes = (events: readonly Event[]): number =>
-  events
-    .map(
-      (event) =>
-        event.StepSucceededDetails?.Result?.Payload ?? event.ChainedInvokeSucceededDetails?.Result?.Payload ?? "",
-    )
-    .reduce((total, payload) => total + Buffer.byteLength(payload), 0);
-
 const summarise = (operation: DurableOperation): OperationSummary => ({
   name: operation.getName() ?? "(unnamed)",
   type: operation.getType() ?? "UNKNOWN",
   status: operation.getStatus() ?? "UNKNOWN",
   attempts: operation.getType() === OperationType.STEP ? operation.getStepDetails()?.attempt : undefined,
-  durationMs: durationOf(operation),
+  durationMs: durationOf(operation.getEvents() ?? []),
 });
 
 /**
@@ -129,6 +119,6 @@ export const runLocalChain = async (event: unknown, handlers: ChainHandlers): Pr
     operations: execution.getOperations().map(summarise),
     orchestratorInvocations: execution.getInvocations().length,
     processorCalls,
-    checkpointBytes: invokeInputBytes + resultBytes(execution.getHistoryEvents()),
+    checkpointBytes: invokeInputBytes + payloadBytes(execution.getHistoryEvents().flatMap(checkpointedPayloads)),
   };
 };

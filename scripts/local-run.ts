@@ -14,7 +14,7 @@
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { Handler } from "aws-lambda";
 import { createOrchestrator } from "../functions/orchestrator/orchestrator";
-import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../shared";
+import { isProcessorStage, PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../shared";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainRun } from "./local-chain";
 import { runResumable, type ResumableRun } from "./resumable-run";
 import { DEFAULT_EVENT, readEventFile, table, toJsonLine, toReport, UsageError, walkArguments } from "./cli-support";
@@ -32,8 +32,6 @@ interface Arguments {
   simulated: Partial<Record<ProcessorStage, "failure" | "timeout">>;
 }
 
-const isStage = (value: string): value is ProcessorStage => (PROCESSOR_STAGES as readonly string[]).includes(value);
-
 const parseArguments = (args: readonly string[]): Arguments => {
   const parsed: Arguments = { json: false, eventFile: DEFAULT_EVENT, interruptAfter: null, simulated: {} };
   const files: string[] = [];
@@ -47,7 +45,8 @@ const parseArguments = (args: readonly string[]): Arguments => {
       parsed.interruptAfter = operation;
     } else if (arg === "--simulate-failure" || arg === "--simulate-timeout") {
       const stage = value();
-      if (!isStage(stage)) throw new UsageError(`${arg} takes one of ${PROCESSOR_STAGES.join(", ")}, not ${stage}`);
+      if (!isProcessorStage(stage))
+        throw new UsageError(`${arg} takes one of ${PROCESSOR_STAGES.join(", ")}, not ${stage}`);
       parsed.simulated[stage] = arg === "--simulate-failure" ? "failure" : "timeout";
     } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
     else files.push(arg);
@@ -80,8 +79,11 @@ const invocationReport = (run: ResumableRun): string[] => [
 const report = (run: ChainRun | ResumableRun, eventFile: string): string =>
   toReport(run, eventFile, { afterOperations: "invocations" in run ? invocationReport(run) : [] });
 
-const processorsFor = async (simulated: Arguments["simulated"]): Promise<Record<ProcessorStage, Handler>> => {
-  const { processors } = await loadSourceHandlers();
+/** The processors, with the ones `--simulate-*` names replaced. */
+const simulatedProcessors = (
+  processors: Record<ProcessorStage, Handler>,
+  simulated: Arguments["simulated"],
+): Record<ProcessorStage, Handler> => {
   const replace = (stage: ProcessorStage): Handler => {
     const simulation = simulated[stage];
     if (simulation === "failure") return failingProcessor(stage);
@@ -106,12 +108,13 @@ const main = async (): Promise<number> => {
     return 2;
   }
 
-  const processors = await processorsFor(args.simulated);
+  const handlers = await loadSourceHandlers();
+  const processors = simulatedProcessors(handlers.processors, args.simulated);
   let run: ChainRun | ResumableRun;
   if (args.interruptAfter === null) {
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
     try {
-      run = await runLocalChain(event, { ...(await loadSourceHandlers()), processors });
+      run = await runLocalChain(event, { orchestrator: handlers.orchestrator, processors });
     } finally {
       await LocalDurableTestRunner.teardownTestEnvironment();
     }

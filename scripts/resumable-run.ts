@@ -100,8 +100,6 @@ const errorObject = (error: unknown): ErrorObject =>
  */
 class InMemoryDurableBackend implements DurableExecutionClient {
   readonly operations = new Map<string, Operation>();
-  /** Each invoke's input, as the orchestrator checkpointed it. */
-  readonly invokeInputs = new Map<string, string>();
   /** Every stored checkpoint, in order. */
   readonly log: { invocation: number; update: OperationUpdate }[] = [];
   checkpointBytes = 0;
@@ -232,9 +230,6 @@ class InMemoryDurableBackend implements DurableExecutionClient {
     switch (update.Action) {
       case OperationAction.START:
         operation.Status = OperationStatus.STARTED;
-        if (update.Type === OperationType.CHAINED_INVOKE && update.Payload !== undefined) {
-          this.invokeInputs.set(id, update.Payload);
-        }
         break;
       case OperationAction.RETRY:
         operation.Status = OperationStatus.PENDING;
@@ -351,12 +346,12 @@ export const runResumable = async (
     for (const operation of [...backend.operations.values()]) {
       if (operation.Type !== OperationType.CHAINED_INVOKE || operation.Status !== OperationStatus.STARTED) continue;
       const id = operation.Id ?? "";
-      const stage = stageOf(
-        backend.log.find(({ update }) => update.Id === id)?.update.ChainedInvokeOptions?.FunctionName,
-      );
+      // The invoke's START checkpoint names the function and carries its input.
+      const start = backend.log.find(({ update }) => update.Id === id)?.update;
+      const stage = stageOf(start?.ChainedInvokeOptions?.FunctionName);
       processorCalls[stage] += 1;
       try {
-        const payload: unknown = JSON.parse(backend.invokeInputs.get(id) ?? "null");
+        const payload: unknown = JSON.parse(start?.Payload ?? "null");
         const result: unknown = await handlers.processors[stage](
           payload,
           lambdaContext(LOCAL_PROCESSOR_IDS[stage], `${stage}-${processorCalls[stage]}`),

@@ -6,7 +6,7 @@ import type { Handler } from "aws-lambda";
 import type { ProcessorStage } from "../shared";
 
 /** The processors' Lambda timeout, in seconds (template.yaml, Globals.Function.Timeout). */
-export const PROCESSOR_TIMEOUT_SECONDS = 10;
+const PROCESSOR_TIMEOUT_SECONDS = 10;
 
 /** A processor whose code throws. */
 export const failingProcessor =

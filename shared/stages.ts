@@ -14,3 +14,7 @@ export const PROCESSOR_STAGES = ["add", "transform", "finalize"] as const;
 
 /** A processor stage: a Lambda function that the orchestrator invokes. */
 export type ProcessorStage = (typeof PROCESSOR_STAGES)[number];
+
+/** Whether `name` is one of the processor stages. */
+export const isProcessorStage = (name: string | undefined): name is ProcessorStage =>
+  (PROCESSOR_STAGES as readonly (string | undefined)[]).includes(name);

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { PayloadValidationError, type FieldIssue } from "./errors";
+import { UNKNOWN_KEY } from "./schemas";
 
 /** The field name used when the payload as a whole is wrong. */
 export const WHOLE_PAYLOAD = "(payload)";
@@ -12,8 +13,6 @@ const describe = (input: unknown): string => {
   return `a ${typeof input}`;
 };
 
-const UNKNOWN_KEY = "is not a field of this payload";
-
 /** A key as a message shows it: quoted unless it is a plain name (so `""` and `"(payload)"` stay readable). */
 const showKey = (key: unknown): string =>
   typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
@@ -23,8 +22,9 @@ const fieldOf = (issue: v.BaseIssue<unknown>): string =>
 
 /**
  * One problem per field, in the order the schema reports them. Valibot's
- * strict objects report only the first unknown key; every unknown key is
- * named here instead, in the order the payload has them.
+ * strict objects report only the first unknown key; every unknown key of the
+ * payload itself is named here instead, in the order the payload has them
+ * (an unknown key deeper down keeps valibot's issue).
  */
 const toFieldIssues = (
   issues: readonly v.BaseIssue<unknown>[],
@@ -33,7 +33,7 @@ const toFieldIssues = (
 ): FieldIssue[] => {
   const byField = new Map<string, string>();
   for (const issue of issues) {
-    if (knownKeys && issue.expected === "never") continue;
+    if (knownKeys && issue.expected === "never" && issue.path?.length === 1) continue;
     const field = fieldOf(issue);
     if (!byField.has(field)) byField.set(field, issue.message);
   }

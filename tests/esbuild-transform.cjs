@@ -17,8 +17,15 @@ const OPTIONS = {
 const TRANSFORM_ID = createHash("sha256").update(readFileSync(__filename)).update(version).digest("hex");
 
 module.exports = {
-  getCacheKey(source, filename) {
-    return createHash("sha256").update(TRANSFORM_ID).update(filename).update(source).digest("hex");
+  // Jest stores the instrumented code (--coverage) under the same key, so the key names the mode too.
+  getCacheKey(source, filename, { configString, instrument }) {
+    return createHash("sha256")
+      .update(TRANSFORM_ID)
+      .update(configString)
+      .update(instrument ? "instrumented" : "plain")
+      .update(filename)
+      .update(source)
+      .digest("hex");
   },
   process(source, filename) {
     const { code, map } = transformSync(source, { ...OPTIONS, sourcefile: filename });

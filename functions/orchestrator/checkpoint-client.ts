@@ -51,7 +51,7 @@ import {
   regionOf,
   retryableNoResponse,
   retryableResponse,
-  retryAfterOf,
+  retryAfterMsOf,
   retryDelayMs,
   type ApiResponse,
 } from "./lambda-api";
@@ -139,7 +139,7 @@ export const createCheckpointClient = ({
 }: CheckpointClientOptions = {}): DurableExecutionClient => {
   const timeouts = { ...TIMEOUTS_MS, ...timeoutsMs };
   // Connections are reused across calls, and across invocations of the same execution environment.
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  let agent: HttpAgent | undefined;
   let signer: SignatureV4 | undefined;
   let endpoint: URL | undefined;
   // Server time minus local time, learnt from each response's Date header; requests are signed with it.
@@ -157,6 +157,7 @@ export const createCheckpointClient = ({
     endpoint ??= endpointFor(env);
     const base = endpoint;
     const secure = base.protocol === "https:";
+    agent ??= secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     const path = `${base.pathname.replace(/\/$/, "")}${request.path}`;
     const signed = await signerFor().sign(
       {
@@ -190,7 +191,7 @@ export const createCheckpointClient = ({
           path: queryString ? `${path}?${queryString}` : path,
           // user-agent is not signed (SigV4 leaves it out), so it is added after signing.
           headers: { ...signed.headers, "user-agent": "durable-function-chaining-checkpoint-client" },
-          agent: secure ? agents.https : agents.http,
+          agent,
           timeout: timeouts.socket,
         },
         (incoming) => {
@@ -253,15 +254,7 @@ export const createCheckpointClient = ({
       const error = apiError(response);
       const kind = retryableResponse(error, correctedClockSkew(offsetBefore, clockOffsetMs));
       if (kind === undefined || lastAttempt) throw error;
-      const retryAt = retryAfterOf(response, receivedAt);
-      await sleep(
-        retryDelayMs(
-          retries,
-          kind,
-          Math.random(),
-          retryAt === undefined ? undefined : { at: retryAt, now: Date.now() },
-        ),
-      );
+      await sleep(retryDelayMs(retries, kind, Math.random(), retryAfterMsOf(response, receivedAt)));
     }
   };
 

@@ -7,7 +7,8 @@
  *
  * Checkpoints go through this repository's own client rather than the
  * SDK's default one, which would load all of `@aws-sdk/client-lambda` on
- * every cold start (see checkpoint-client.ts). Delete the option to go back.
+ * every cold start (see checkpoint-client.ts). To go back, delete the option
+ * and the `External` entry in template.yaml.
  */
 import { withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { createCheckpointClient } from "./checkpoint-client";

@@ -250,37 +250,38 @@ export const retryableResponse = (error: LambdaApiError, clockSkewCorrected: boo
 
 /** Whether the AWS SDK would retry a call that got no response: a dropped or refused connection, or a timeout. */
 export const retryableNoResponse = (error: unknown): RetryableKind => {
-  const { name, code } = (isRecord(error) || error instanceof Error ? error : {}) as { name?: unknown; code?: unknown };
+  const { name, code } = (isRecord(error) ? error : {}) as { name?: unknown; code?: unknown };
   return name === "TimeoutError" || (typeof code === "string" && TRANSIENT_NETWORK_CODES.has(code))
     ? "transient"
     : undefined;
 };
 
-/** When the response asks the caller to wait (`Retry-After` in seconds or as a date, `x-amz-retry-after` in ms). */
-export const retryAfterOf = (response: ApiResponse, now: number): number | undefined => {
+/** How long the response asks the caller to wait, in ms (`Retry-After` in seconds or as a date, `x-amz-retry-after` in ms). */
+export const retryAfterMsOf = (response: ApiResponse, now: number): number | undefined => {
   const retryAfter = header(response, "retry-after");
-  if (retryAfter !== undefined) {
-    const seconds = /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) : (Date.parse(retryAfter) - now) / 1000;
-    return Number.isNaN(seconds) ? undefined : now + seconds * 1000;
-  }
-  const milliseconds = Number(header(response, "x-amz-retry-after") ?? Number.NaN);
-  return Number.isNaN(milliseconds) ? undefined : now + milliseconds;
+  const milliseconds =
+    retryAfter === undefined
+      ? Number(header(response, "x-amz-retry-after") ?? Number.NaN)
+      : /^\d+(\.\d+)?$/.test(retryAfter)
+        ? Number(retryAfter) * 1000
+        : Date.parse(retryAfter) - now;
+  return Number.isNaN(milliseconds) ? undefined : milliseconds;
 };
 
 /**
  * The wait before retry `retries` (from 0), as the AWS SDK computes it: full
  * jitter, `random` x min(20 s, base x 2^retries), with a base of 1 s after
- * throttling and 50 ms otherwise; a server's `retryAfter` is honoured up to
+ * throttling and 50 ms otherwise; a server's `retryAfterMs` is honoured up to
  * 5 s beyond that.
  */
 export const retryDelayMs = (
   retries: number,
   kind: Exclude<RetryableKind, undefined>,
   random: number,
-  retryAfter?: { at: number; now: number },
+  retryAfterMs?: number,
 ): number => {
   const backoff = Math.floor(random * Math.min(20_000, (kind === "throttling" ? 1_000 : 50) * 2 ** retries));
-  return retryAfter ? Math.max(backoff, Math.min(retryAfter.at - retryAfter.now, backoff + 5_000)) : backoff;
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, backoff + 5_000));
 };
 
 /**

@@ -5,13 +5,13 @@
  */
 import { DEFAULT_EVENT, UsageError, walkArguments } from "../cli-support";
 
-export { DEFAULT_EVENT, UsageError };
+export { UsageError };
 
-export const USAGE =
+const USAGE =
   "usage: npm run invoke -- (--function <alias ARN> | --stack <stack name>) [--region <region>] " +
   "[--event <file>] [--timeout <seconds>] [--name <execution name>] [--json]";
 
-export const DEFAULT_TIMEOUT_SECONDS = 120;
+const DEFAULT_TIMEOUT_SECONDS = 120;
 
 /** The stack output that holds the orchestrator's alias ARN (template.yaml, Outputs). */
 export const ALIAS_OUTPUT = "OrchestratorAliasArn";

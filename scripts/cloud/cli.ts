@@ -7,9 +7,9 @@
  * wait ran out, 2 for bad usage, an event file that cannot be read or is not
  * JSON, or a target that cannot be started (nothing was started).
  */
-import { readEventFile, UsageError } from "../cli-support";
+import { readEventFile, toJsonLine, UsageError } from "../cli-support";
 import { parseArguments, type CloudInvokeOptions } from "./arguments";
-import { toJsonLine, toReport } from "./report";
+import { toReport } from "./report";
 import { runCloudInvoke, StartError, WaitError, type Clock, type CloudClients } from "./run";
 
 export interface CliContext {

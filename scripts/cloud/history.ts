@@ -4,8 +4,9 @@
  * operation, the orchestrator's invocations and the calls to each processor.
  */
 import { EventType, OperationStatus, OperationType, type ErrorObject, type Event } from "@aws-sdk/client-lambda";
-import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { isProcessorStage, type ProcessorStage } from "../../shared";
 import type { OperationSummary } from "../local-chain";
+import { checkpointedPayloads, durationOf, payloadBytes } from "../history-events";
 
 /** The operation an event belongs to, and the status the operation has after it; undefined for execution-level events. */
 const OPERATION_EVENTS = {
@@ -71,9 +72,6 @@ export const closingOutcome = (events: readonly Event[]): { result?: string; err
   return { ...(result === undefined ? {} : { result }), ...(error === undefined ? {} : { error }) };
 };
 
-const isStage = (name: string | undefined): name is ProcessorStage =>
-  (PROCESSOR_STAGES as readonly (string | undefined)[]).includes(name);
-
 /**
  * A step's attempts: each attempt ends with StepSucceeded or StepFailed (a
  * failed attempt that will be retried is a StepFailed with a next-attempt
@@ -90,12 +88,6 @@ const statusAfter = (event: Event | undefined): string => {
   return kind?.[1] ?? "UNKNOWN";
 };
 
-/** From the operation's first to its last history event, as `npm start` measures it. */
-const durationOf = (events: readonly Event[]): number | undefined => {
-  const times = events.flatMap((event) => event.EventTimestamp?.getTime() ?? []);
-  return times.length > 0 ? Math.max(...times) - Math.min(...times) : undefined;
-};
-
 const summarise = (events: readonly Event[]): OperationSummary => {
   const first = events[0];
   const type: string =
@@ -109,14 +101,6 @@ const summarise = (events: readonly Event[]): OperationSummary => {
   };
 };
 
-/** The payloads `npm start` counts as checkpointed: step results, invoke inputs and invoke results. */
-const checkpointedPayloads = (event: Event) =>
-  [
-    event.StepSucceededDetails?.Result,
-    event.ChainedInvokeStartedDetails?.Input,
-    event.ChainedInvokeSucceededDetails?.Result,
-  ].flatMap((payload) => payload ?? []);
-
 /** Summarises a history given oldest event first (the API's default order). */
 export const summariseHistory = (events: readonly Event[]): HistorySummary => {
   const byOperation = new Map<string, Event[]>();
@@ -128,7 +112,8 @@ export const summariseHistory = (events: readonly Event[]): HistorySummary => {
 
   const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
   for (const event of events) {
-    if (event.EventType === EventType.ChainedInvokeStarted && isStage(event.Name)) processorCalls[event.Name] += 1;
+    if (event.EventType === EventType.ChainedInvokeStarted && isProcessorStage(event.Name))
+      processorCalls[event.Name] += 1;
   }
 
   const payloads = events.flatMap(checkpointedPayloads);
@@ -136,7 +121,7 @@ export const summariseHistory = (events: readonly Event[]): HistorySummary => {
     operations: [...byOperation.values()].map(summarise),
     orchestratorInvocations: events.filter((event) => event.EventType === EventType.InvocationCompleted).length,
     processorCalls,
-    checkpointBytes: payloads.reduce((total, payload) => total + Buffer.byteLength(payload.Payload ?? ""), 0),
+    checkpointBytes: payloadBytes(payloads),
     checkpointBytesTruncated: payloads.some((payload) => payload.Truncated === true),
   };
 };

@@ -3,10 +3,8 @@
  * (scripts/cli-support.ts), with what only the cloud has: the execution's ARN,
  * and a warning when the history was cut short.
  */
-import { toJsonLine, toReport as commonReport } from "../cli-support";
+import { toReport as commonReport } from "../cli-support";
 import type { CloudRun } from "./run";
-
-export { toJsonLine };
 
 export const toReport = (run: CloudRun, eventFile: string): string =>
   commonReport(run, eventFile, {

@@ -45,14 +45,14 @@ export interface Clock {
   sleep: (milliseconds: number) => Promise<void>;
 }
 
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
 };
 
 /** The first wait between two status checks; it doubles up to {@link MAX_POLL_DELAY_MS}. */
-export const FIRST_POLL_DELAY_MS = 250;
-export const MAX_POLL_DELAY_MS = 5_000;
+const FIRST_POLL_DELAY_MS = 250;
+const MAX_POLL_DELAY_MS = 5_000;
 
 /** How an execution can end (every ExecutionStatus but RUNNING). */
 export type TerminalStatus = Exclude<ExecutionStatus, "RUNNING">;
@@ -61,7 +61,6 @@ export type TerminalStatus = Exclude<ExecutionStatus, "RUNNING">;
 export interface CloudRun extends Omit<ChainRun, "status"> {
   /** SUCCEEDED or FAILED as locally; in the cloud an execution can also be TIMED_OUT or STOPPED. */
   status: TerminalStatus;
-  functionArn: string;
   executionArn: string;
   /** The history named a payload as truncated, so checkpointBytes is a lower bound. */
   checkpointBytesTruncated: boolean;
@@ -109,7 +108,7 @@ const configurationProblem = (error: unknown): string | undefined => {
 };
 
 /** The alias ARN to invoke: the one given, or the stack's `OrchestratorAliasArn` output. */
-export const resolveFunction = async (target: Target, cloudFormation: CloudFormationSender): Promise<string> => {
+const resolveFunction = async (target: Target, cloudFormation: CloudFormationSender): Promise<string> => {
   if ("function" in target) return target.function;
   let output: DescribeStacksCommandOutput;
   try {
@@ -307,7 +306,6 @@ export const runCloudInvoke = async (
     result: status === ExecutionStatus.SUCCEEDED ? parseResult(execution.Result ?? closing.result) : null,
     error: errorOf(status, execution.Error ?? closing.error),
     ...summariseHistory(events),
-    functionArn,
     executionArn,
     historyComplete: isClosed(events),
   };

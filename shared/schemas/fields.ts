@@ -47,13 +47,16 @@ const codePoints = (text: string): number => Array.from(text).length;
 /** Shows a received value in a message, cut short so that a huge input cannot make a huge error. */
 const shown = (received: string): string => (received.length > 40 ? `${received.slice(0, 37)}...` : received);
 
+/** The problem reported for a key that a payload does not have. */
+export const UNKNOWN_KEY = "is not a field of this payload";
+
 /**
  * A payload that holds exactly `entries`. Valibot reports a wrong payload, a
  * missing key and an unknown key through the same issue; the message says which.
  */
 export const payload = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
   v.strictObject(entries, (issue) => {
-    if (issue.expected === "never") return "is not a field of this payload"; // see validate.ts
+    if (issue.expected === "never") return UNKNOWN_KEY;
     if (issue.path !== undefined && issue.received === "undefined") return "is missing";
     return `must be a JSON object, received ${shown(issue.received)}`;
   });

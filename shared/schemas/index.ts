@@ -4,7 +4,7 @@
  * inferred from its schema, so the compiler and the run-time checks cannot
  * drift apart. One file per payload lets a bundle keep only the ones it uses.
  */
-export { LIMITS, VALUE_BOUNDS } from "./fields";
+export { LIMITS, UNKNOWN_KEY, VALUE_BOUNDS } from "./fields";
 export * from "./orchestrator-input";
 export * from "./prepared-payload";
 export * from "./added-payload";

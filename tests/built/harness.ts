@@ -4,7 +4,7 @@
  * function's task root (a copy of its artifact folder) and its Handler.
  * Prints one line of JSON for built.test.ts to check.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
@@ -31,15 +31,8 @@ const loadHandler = async ({ taskRoot, handler }: BuiltFunction): Promise<unknow
   const moduleEnd = handler.indexOf(".", handler.lastIndexOf("/") + 1);
   if (moduleEnd < 0) throw new Error(`Handler ${handler} has no export name`);
   const modulePath = handler.slice(0, moduleEnd);
-  const file = MODULE_EXTENSIONS.map((extension) => path.resolve(taskRoot, modulePath + extension)).find(
-    (candidate) => {
-      try {
-        readFileSync(candidate);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+  const file = MODULE_EXTENSIONS.map((extension) => path.resolve(taskRoot, modulePath + extension)).find((candidate) =>
+    existsSync(candidate),
   );
   if (!file) throw new Error(`no module ${modulePath}{${MODULE_EXTENSIONS.join(",")}} in ${taskRoot}`);
   let exported: unknown = await import(pathToFileURL(file).href);

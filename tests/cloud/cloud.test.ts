@@ -8,9 +8,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { CloudDurableTestRunner, InvocationType } from "@aws/durable-execution-sdk-js-testing";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { spawnSync } from "node:child_process";
 import { checkFunction } from "../../scripts/cloud/arguments";
-import { loadEvent, ROOT, type EventName } from "../support/events";
+import { loadEvent, type EventName } from "../support/events";
+import { maskTimestamps, runNpm } from "../support/npm";
 
 const ALIAS_VARIABLE = "DURABLE_ORCHESTRATOR_ALIAS_ARN";
 const SKIPPED = `set ${ALIAS_VARIABLE} to the stack's OrchestratorAliasArn output to run them`;
@@ -36,13 +36,10 @@ describeCloud(aliasArn === "" ? `cloud tests (SKIPPED: ${SKIPPED})` : `the chain
 
   /** `npm <script> --silent -- --json ...`: its exit code and the one line it prints, parsed. */
   const jsonLineOf = (script: "start" | "run invoke", ...args: string[]) => {
-    const child = spawnSync("npm", [...script.split(" "), "--silent", "--", "--json", ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    expect(child.stderr).toBe("");
-    const line = JSON.parse(child.stdout.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<timestamp>")) as unknown;
-    return { code: child.status, line };
+    const { code, stdout, stderr } = runNpm(script, ["--json", ...args]);
+    expect(stderr).toBe("");
+    const line = JSON.parse(maskTimestamps(stdout)) as unknown;
+    return { code, line };
   };
 
   it(

@@ -1,32 +1,15 @@
 import { describe, expect, it } from "@jest/globals";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../support/events";
 import { successfulSampleRunJson } from "../support/sample-run";
+import { scratchFile } from "../support/scratch";
+import { maskTimestamps, runNpm } from "../support/npm";
 
-/**
- * Runs `npm start --silent -- <args>` as a user would (`--silent` keeps npm's
- * own banner out of stdout, so stdout is only what the tool prints).
- */
-const npmStart = (...args: string[]) => {
-  const child = spawnSync("npm", ["start", "--silent", "--", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: child.status, stdout: child.stdout, stderr: child.stderr };
-};
-
-const scratchFile = (name: string, content: string): string => {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "local-run-")), name);
-  writeFileSync(file, content);
-  return file;
-};
+const npmStart = (...args: string[]) => runNpm("start", args);
 
 /** Durations and the prepared_at stamp differ between runs; everything else must match. */
-const normalise = (output: string): string =>
-  output
-    .replace(/\d+ ms/g, "<n> ms")
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<timestamp>")
-    .trimEnd();
+const normalise = (output: string): string => maskTimestamps(output.replace(/\d+ ms/g, "<n> ms")).trimEnd();
 
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
 

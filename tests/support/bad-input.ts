@@ -350,6 +350,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 export const messageNaming = (payload: string, fields: readonly string[]): RegExp =>
   new RegExp(`^Invalid ${escapeRegExp(payload)}: ${fields.map((field) => `${escapeRegExp(field)} [^;]+`).join("; ")}$`);
 
+const ACCEPTED = "expected a PayloadValidationError, but the payload was accepted";
+
 /** Runs `run` and returns the `PayloadValidationError` it throws; any other outcome fails the test. */
 export const rejectionOf = (run: () => unknown): PayloadValidationError => {
   try {
@@ -358,5 +360,16 @@ export const rejectionOf = (run: () => unknown): PayloadValidationError => {
     if (error instanceof PayloadValidationError) return error;
     throw error;
   }
-  throw new Error("expected a PayloadValidationError, but the payload was accepted");
+  throw new Error(ACCEPTED);
+};
+
+/** Awaits `promise` and returns the `PayloadValidationError` it rejects with; any other outcome fails the test. */
+export const asyncRejectionOf = async (promise: Promise<unknown>): Promise<PayloadValidationError> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PayloadValidationError) return error;
+    throw error;
+  }
+  throw new Error(ACCEPTED);
 };

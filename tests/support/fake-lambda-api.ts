@@ -38,14 +38,20 @@ const header = (headers: IncomingHttpHeaders, name: string): string => {
   return Array.isArray(value) ? value.join(",") : (value ?? "");
 };
 
+/** When a request says it was signed: its `x-amz-date` (`20261123T120000Z`), or undefined. */
+export const signedAt = (headers: IncomingHttpHeaders): Date | undefined => {
+  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(header(headers, "x-amz-date"));
+  if (!date) return undefined;
+  const [, year, month, day, hours, minutes, seconds] = date;
+  return new Date(`${year ?? ""}-${month ?? ""}-${day ?? ""}T${hours ?? ""}:${minutes ?? ""}:${seconds ?? ""}Z`);
+};
+
 /** Signs the request again, with only the headers it says it signed, and compares. */
 const verifySignature = async (request: Omit<RecordedRequest, "signatureValid">, port: number): Promise<boolean> => {
   const authorization = header(request.headers, "authorization");
   const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
-  const amzDate = header(request.headers, "x-amz-date");
-  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
-  if (!date || signedHeaders.length === 0) return false;
-  const [, year, month, day, hours, minutes, seconds] = date;
+  const signingDate = signedAt(request.headers);
+  if (!signingDate || signedHeaders.length === 0) return false;
   const signer = new SignatureV4({ service: "lambda", region: REGION, sha256: Sha256, credentials: CREDENTIALS });
   const signed = await signer.sign(
     {
@@ -58,7 +64,7 @@ const verifySignature = async (request: Omit<RecordedRequest, "signatureValid">,
       headers: Object.fromEntries(signedHeaders.map((name) => [name, header(request.headers, name)])),
       body: request.body,
     },
-    { signingDate: new Date(`${year}-${month}-${day}T${hours}:${minutes}:${seconds}Z`) },
+    { signingDate },
   );
   return signed.headers.authorization === authorization;
 };

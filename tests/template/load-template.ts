@@ -7,9 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { parse, type Tags } from "yaml";
-
-/** The repository root: `CodeUri: ./` and every `EntryPoints` path are relative to it. */
-export const REPOSITORY_ROOT = join(__dirname, "..", "..");
+import { ROOT } from "../support/events";
 
 /** Short tags whose long form is `Fn::<Name>`; `!Ref` and `!Condition` keep their own names. */
 const FN_TAGS = [
@@ -90,7 +88,7 @@ export const parseTemplate = (text: string): Template =>
   v.parse(templateSchema, parse(text, { customTags: CLOUDFORMATION_TAGS }));
 
 /** Parses the repository's template.yaml. */
-export const loadTemplate = (): Template => parseTemplate(readFileSync(join(REPOSITORY_ROOT, "template.yaml"), "utf8"));
+export const loadTemplate = (): Template => parseTemplate(readFileSync(join(ROOT, "template.yaml"), "utf8"));
 
 /** The template's resources of one type, as `[logicalId, resource]` pairs in template order. */
 export const resourcesOfType = (template: Template, type: string): [string, Resource][] =>

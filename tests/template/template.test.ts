@@ -8,7 +8,8 @@ import * as v from "valibot";
 import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
 import { LOCAL_PROCESSOR_IDS } from "../../scripts/local-chain";
 import { PROCESSOR_STAGES } from "../../shared";
-import { loadTemplate, parseTemplate, REPOSITORY_ROOT, resourceById, resourcesOfType, valueAt } from "./load-template";
+import { loadTemplate, parseTemplate, resourceById, resourcesOfType, valueAt } from "./load-template";
+import { ROOT as REPOSITORY_ROOT } from "../support/events";
 
 /** The logical id of each processor's function in template.yaml (the local run uses the same ids). */
 const PROCESSOR_FUNCTION_IDS = LOCAL_PROCESSOR_IDS;
@@ -264,6 +265,8 @@ describe("template.yaml", () => {
       expect(logGroupRef).toEqual({ Ref: expect.any(String) });
       expect(logGroup?.Type).toBe("AWS::Logs::LogGroup");
       expect(logGroup?.Properties["RetentionInDays"]).toBeDefined();
+      // `sam delete` removes the logs with the stack.
+      expect(logGroup).toMatchObject({ DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete" });
       expect(sharers.map(([sharerId]) => sharerId)).toEqual([id]);
     });
 

@@ -17,6 +17,7 @@ import {
   MALFORMED_ORCHESTRATOR_EVENTS,
   MALFORMED_PROCESSOR_EVENTS,
   messageNaming,
+  asyncRejectionOf,
   rejectionOf,
   VALID_ORCHESTRATOR_EDGES,
   VALID_PROCESSOR_EDGES,
@@ -28,17 +29,6 @@ const HANDLERS: { readonly [S in ProcessorStage]: ProcessorHandler<S> } = {
   add: addHandler,
   transform: transformHandler,
   finalize: finalizeHandler,
-};
-
-/** Awaits `promise` and returns the `PayloadValidationError` it rejects with, failing the test otherwise. */
-const asyncRejectionOf = async (promise: Promise<unknown>): Promise<PayloadValidationError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PayloadValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a PayloadValidationError, but the payload was accepted");
 };
 
 const fieldsOf = (error: PayloadValidationError): string[] => error.issues.map((issue) => issue.field);

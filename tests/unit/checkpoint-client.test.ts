@@ -25,6 +25,7 @@ import { endpointFor } from "../../functions/orchestrator/lambda-api";
 import {
   CREDENTIALS,
   REGION,
+  signedAt,
   startFakeLambdaApi,
   type RecordedRequest,
   type ScriptedResponse,
@@ -36,6 +37,8 @@ const ARN_ENCODED =
   "arn%3Aaws%3Alambda%3Aus-east-1%3Aexample-account%3Afunction%3Aorchestrator%3Alive%2Fdurable-execution%2Frun%20%281%29%21%27%2A%2F4f1c";
 const TOKEN = "token+with/slashes=and&ampersands";
 const EPOCH_SECONDS = 1_763_900_000.25;
+/** A checkpoint with a fixed idempotency token, so that both clients send the same body. */
+const CHECKPOINT_INPUT = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
 
 /**
  * A value for every member of a Lambda API shape, from the client's schema
@@ -165,7 +168,7 @@ describe("the checkpoint client reads responses as @aws-sdk/client-lambda does",
     const timestamps: string[] = [];
     const response = sampleOf(CheckpointDurableExecutionResponse$, "", timestamps);
     const api = await serve(() => ok(response));
-    const input = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
+    const input = CHECKPOINT_INPUT;
 
     const theirs = await official(api.url).send(new CheckpointDurableExecutionCommand(input));
     const mine = await ours(api.url).checkpoint(input);
@@ -193,15 +196,24 @@ describe("the checkpoint client reads responses as @aws-sdk/client-lambda does",
   });
 });
 
-/** Calls both clients against an API that always answers `response`; what each threw, and how many requests each made. */
+/** Sends CHECKPOINT_INPUT through each client, to a fake API of its own that answers with `answer`. */
+const runBoth = async (answer: Parameters<typeof startFakeLambdaApi>[0]) => {
+  const run = async (call: (url: string) => Promise<unknown>) => {
+    const api = await serve(answer);
+    const started = Date.now();
+    const result = await call(api.url).catch((thrown: unknown) => thrown);
+    return { result, elapsedMs: Date.now() - started, requests: api.requests };
+  };
+  return {
+    theirs: await run((url) => official(url).send(new CheckpointDurableExecutionCommand(CHECKPOINT_INPUT))),
+    mine: await run((url) => ours(url).checkpoint(CHECKPOINT_INPUT)),
+  };
+};
+
+/** What each client threw against an API that always answers `response`, and how many requests it made. */
 const failBoth = async (response: ScriptedResponse | "drop") => {
-  const outcome = async (call: (url: string) => Promise<unknown>) => {
-    const api = await serve(() => response);
-    const error = await call(api.url).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    const fields = error as {
+  const outcome = ({ result, requests }: Awaited<ReturnType<typeof runBoth>>["mine"]) => {
+    const fields = result as {
       name?: string;
       message?: string;
       $fault?: string;
@@ -212,14 +224,11 @@ const failBoth = async (response: ScriptedResponse | "drop") => {
       message: fields.message,
       fault: fields.$fault,
       status: fields.$metadata?.httpStatusCode,
-      requests: api.requests.length,
+      requests: requests.length,
     };
   };
-  const input = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
-  return {
-    theirs: await outcome((url) => official(url).send(new CheckpointDurableExecutionCommand(input))),
-    mine: await outcome((url) => ours(url).checkpoint(input)),
-  };
+  const { theirs, mine } = await runBoth(() => response);
+  return { theirs: outcome(theirs), mine: outcome(mine) };
 };
 
 const errorResponse = (status: number, type: string | undefined, body: string): ScriptedResponse => ({
@@ -305,27 +314,6 @@ describe("the checkpoint client fails as @aws-sdk/client-lambda does", () => {
 });
 
 describe("the checkpoint client recovers as @aws-sdk/client-lambda does", () => {
-  /** Runs the same checkpoint through each client against its own fake API that answers with `answer`. */
-  const runBoth = async (answer: Parameters<typeof startFakeLambdaApi>[0]) => {
-    const input = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
-    const run = async (call: (url: string) => Promise<unknown>) => {
-      const api = await serve(answer);
-      const started = Date.now();
-      const result = await call(api.url).catch((thrown: unknown) => thrown);
-      return { result, elapsedMs: Date.now() - started, requests: api.requests, connections: api.connections() };
-    };
-    return {
-      theirs: await run((url) => official(url).send(new CheckpointDurableExecutionCommand(input))),
-      mine: await run((url) => ours(url).checkpoint(input)),
-    };
-  };
-  const signedAt = (request: RecordedRequest | undefined): number => {
-    const [, y, mo, d, h, mi, se] = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(
-      String(request?.headers["x-amz-date"]),
-    ) ?? [""];
-    return Date.parse(`${y ?? ""}-${mo ?? ""}-${d ?? ""}T${h ?? ""}:${mi ?? ""}:${se ?? ""}Z`);
-  };
-
   it("signs again with the service's clock when it refused a signature from a clock an hour behind", async () => {
     const serverTime = new Date(Date.now() + 3_600_000).toUTCString();
     const { theirs, mine } = await runBoth((index) =>
@@ -341,7 +329,8 @@ describe("the checkpoint client recovers as @aws-sdk/client-lambda does", () => 
     for (const side of [theirs, mine]) {
       expect(side.requests).toHaveLength(2);
       expect(side.requests.every((request) => request.signatureValid)).toBe(true);
-      const skewSeconds = (signedAt(side.requests[1]) - signedAt(side.requests[0])) / 1000;
+      const [first, second] = side.requests.map((request) => signedAt(request.headers)?.getTime() ?? Number.NaN);
+      const skewSeconds = ((second ?? Number.NaN) - (first ?? Number.NaN)) / 1000;
       expect(skewSeconds).toBeGreaterThan(3_590);
       expect(skewSeconds).toBeLessThan(3_610);
     }
@@ -387,7 +376,7 @@ describe("the checkpoint client recovers as @aws-sdk/client-lambda does", () => 
   it("does not retry a failed TLS handshake", async () => {
     const api = await serve(() => ok({}));
     const httpsUrl = api.url.replace("http:", "https:");
-    const input = { DurableExecutionArn: ARN, CheckpointToken: TOKEN, ClientToken: "c", Updates: [] };
+    const input = CHECKPOINT_INPUT;
 
     await official(httpsUrl)
       .send(new CheckpointDurableExecutionCommand(input))

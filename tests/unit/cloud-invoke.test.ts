@@ -23,8 +23,8 @@ import {
   type InvokeCommandOutput,
 } from "@aws-sdk/client-lambda";
 import { build } from "esbuild";
-import { execFile, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -35,6 +35,8 @@ import { summariseHistory } from "../../scripts/cloud/history";
 import type { Clock, CloudClients, CloudFormationSender, LambdaSender } from "../../scripts/cloud/run";
 import { loadEvent, ROOT } from "../support/events";
 import { successfulSampleRunJson } from "../support/sample-run";
+import { scratchFile } from "../support/scratch";
+import { maskTimestamps, runNpm } from "../support/npm";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: GetDurableExecution and GetDurableExecutionHistory answers, checked against the API's shape on load.
@@ -270,12 +272,6 @@ const invoke = async (
 };
 
 const parseJson = (text: string): unknown => JSON.parse(text) as unknown;
-
-const scratchFile = (name: string, content: string): string => {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "cloud-invoke-")), name);
-  writeFileSync(file, content);
-  return file;
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -695,11 +691,7 @@ describe("summariseHistory", () => {
 
 /** Durations, timestamps and the cloud's execution ARN line differ between the two tools; the rest must not. */
 const normalise = (output: string): string =>
-  output
-    .replace(/^Durable execution: .*\n/m, "")
-    .replace(/\d+ ms/g, "<n> ms")
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<timestamp>")
-    .replace(/ {2,}/g, "  ");
+  maskTimestamps(output.replace(/^Durable execution: .*\n/m, "").replace(/\d+ ms/g, "<n> ms")).replace(/ {2,}/g, "  ");
 
 describe("npm run invoke and npm start, for the same execution", () => {
   const cases: [FixtureName, string[], string[]][] = [
@@ -778,10 +770,7 @@ describe("npm run invoke as a process, offline", () => {
     AWS_SHARED_CREDENTIALS_FILE: path.join(home, "no-credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
   });
-  const npmRunInvoke = (args: string[], env?: NodeJS.ProcessEnv) => {
-    const child = spawnSync("npm", ["run", "invoke", "--silent", "--", ...args], { cwd: ROOT, encoding: "utf8", env });
-    return { code: child.status, stdout: child.stdout, stderr: child.stderr };
-  };
+  const npmRunInvoke = (args: string[], env?: NodeJS.ProcessEnv) => runNpm("run invoke", args, env);
 
   it("refuses an unqualified ARN with exit 2 and one line", () => {
     const { code, stdout, stderr } = npmRunInvoke(["--function", functionArn()]);

@@ -1,8 +1,9 @@
 /**
- * Every command in the README is run by CI or by a test, so the README cannot
- * drift. The few that need an AWS account or Docker cannot run here: for
+ * Every command in the README is accounted for here, so the README cannot
+ * drift: run by CI, run by a named test, or listed as not run here with the
+ * reason (an AWS account, Docker, or a command that rewrites files); for
  * those, what they name (stack, outputs, functions, events) is checked to
- * exist, and the test says so.
+ * exist, and the test prints the list.
  */
 import { describe, expect, it } from "@jest/globals";
 import { existsSync, readFileSync } from "node:fs";
@@ -198,6 +199,12 @@ describe("the README's commands", () => {
     if (coverage.by === "ci") expect(ci).toMatch(new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
     else if (coverage.by === "test") expect(read(coverage.file)).toContain(coverage.evidence);
     else coverage.check();
+  });
+
+  it("have no entry here that no README command needs", () => {
+    const unused = COVERAGE.filter(([pattern]) => !readmeCommands().some((command) => pattern.test(command)));
+
+    expect(unused.map(([pattern]) => pattern.source)).toEqual([]);
   });
 
   it("name what cannot run here, and why", () => {

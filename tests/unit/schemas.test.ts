@@ -3,6 +3,7 @@ import {
   AddedPayloadSchema,
   FinalizedPayloadSchema,
   OrchestratorInputSchema,
+  WorkflowResultSchema,
   parsePayload,
   PayloadValidationError,
   PreparedPayloadSchema,
@@ -145,6 +146,18 @@ describe("the stage payload schemas", () => {
     const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "add input"));
 
     expect(error.issues).toEqual([{ field: "step1_completed", problem: "is not a field of this payload" }]);
+  });
+
+  it("names an unknown key inside a nested payload by its path", () => {
+    const result = {
+      workflow: "completed",
+      input: {},
+      output: { ...loadEvent("finalize"), value: 35, step3_completed: true, status: "COMPLETED", extra: 1 },
+    };
+
+    const error = rejectionOf(() => parsePayload(WorkflowResultSchema, result, "result"));
+
+    expect(error.issues).toEqual([{ field: "output.extra", problem: "is not a field of this payload" }]);
   });
 
   it("keeps each stage's output inside the next stage's bound for every valid input", () => {
