@@ -20,6 +20,12 @@ export type StageInput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_C
 /** The payload that processor stage `S` returns. */
 export type StageOutput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["output"]>;
 
+/** What a processor's input is called in a `PayloadValidationError`: `add input`. */
+export const stageInputName = (stage: ProcessorStage): string => `${stage} input`;
+
+/** What a processor's output is called when the orchestrator finds it outside the contract: `add output`. */
+export const stageOutputName = (stage: ProcessorStage): string => `${stage} output`;
+
 /**
  * A processor's Lambda handler. It takes only the event: Lambda's context and
  * callback arguments are not needed, and a shorter signature is still a valid
@@ -51,4 +57,4 @@ export const processorHandler =
     logic: (input: StageInput<S>) => StageOutput<S>,
   ): ProcessorHandler<S> =>
   async (event) =>
-    logic(parsePayload(inputSchema, event, `${stage} input`));
+    logic(parsePayload(inputSchema, event, stageInputName(stage)));

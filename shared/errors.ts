@@ -29,22 +29,32 @@ export class PayloadValidationError extends Error {
     readonly payload: string,
     readonly issues: readonly FieldIssue[],
   ) {
-    super(`Invalid ${payload}: ${issues.map((issue) => `${issue.field} ${issue.problem}`).join("; ")}`);
+    super(
+      `${PayloadValidationError.messagePrefix(payload)}${issues.map((issue) => `${issue.field} ${issue.problem}`).join("; ")}`,
+    );
+  }
+
+  /** How the message of an error about `payload` starts: `Invalid add input: `. */
+  static messagePrefix(payload: string): string {
+    return `Invalid ${payload}: `;
   }
 }
 
 /**
  * A processor stage failed, so the chain stopped there. Its message starts with
- * the stage (`transform failed: ...`) and carries the processor's own message.
+ * the stage and the number of times it was invoked (`transform failed after 3
+ * attempts: ...`) and carries the processor's own message.
  */
 export class ChainStageError extends Error {
   override readonly name = "ChainStageError";
 
   constructor(
     readonly stage: ProcessorStage,
+    /** How many times the processor was invoked before the chain gave up. */
+    readonly attempts: number,
     detail: string,
   ) {
-    super(`${stage} failed: ${detail}`);
+    super(`${stage} failed after ${attempts} ${attempts === 1 ? "attempt" : "attempts"}: ${detail}`);
   }
 }
 

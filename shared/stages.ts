@@ -18,3 +18,10 @@ export type ProcessorStage = (typeof PROCESSOR_STAGES)[number];
 /** Whether `name` is one of the processor stages. */
 export const isProcessorStage = (name: string | undefined): name is ProcessorStage =>
   (PROCESSOR_STAGES as readonly (string | undefined)[]).includes(name);
+
+/**
+ * The durable wait before processor `stage` is invoked for the `attempt`th time
+ * (2 or more) after a transient failure: `add-wait-2`. Each attempt's invoke
+ * keeps the stage's own name.
+ */
+export const retryWaitName = (stage: ProcessorStage, attempt: number): string => `${stage}-wait-${attempt}`;

@@ -3,7 +3,7 @@
  * with which event, and how long to wait. Pure: it reads no file and calls no
  * service, so a bad command line is refused before anything is sent.
  */
-import { DEFAULT_EVENT, UsageError, walkArguments } from "../cli-support";
+import { DEFAULT_EVENT, UsageError, walkArguments } from "../report/arguments";
 
 export { UsageError };
 

@@ -7,7 +7,8 @@
  * wait ran out, 2 for bad usage, an event file that cannot be read or is not
  * JSON, or a target that cannot be started (nothing was started).
  */
-import { readEventFile, toJsonLine, UsageError } from "../cli-support";
+import { readEventFile, UsageError } from "../report/arguments";
+import { toJsonLine } from "../report/print";
 import { parseArguments, type CloudInvokeOptions } from "./arguments";
 import { toReport } from "./report";
 import { runCloudInvoke, StartError, WaitError, type Clock, type CloudClients } from "./run";

@@ -3,7 +3,7 @@
  * (scripts/cli-support.ts), with what only the cloud has: the execution's ARN,
  * and a warning when the history was cut short.
  */
-import { toReport as commonReport } from "../cli-support";
+import { toReport as commonReport } from "../report/print";
 import type { CloudRun } from "./run";
 
 export const toReport = (run: CloudRun, eventFile: string): string =>

@@ -18,9 +18,9 @@ import {
   type GetDurableExecutionHistoryCommandOutput,
   type InvokeCommandOutput,
 } from "@aws-sdk/client-lambda";
-import type { ChainRun } from "../local-chain";
+import type { ChainRun } from "../report/run";
 import { ALIAS_OUTPUT, checkFunction, type CloudInvokeOptions, type Target, UsageError } from "./arguments";
-import { closingOutcome, isClosed, summariseHistory } from "./history";
+import { closingOutcome, isClosed, summariseHistory } from "../report/history";
 
 /** The Lambda calls this tool makes; a `LambdaClient` is one. */
 export interface LambdaSender {
@@ -58,7 +58,7 @@ const MAX_POLL_DELAY_MS = 5_000;
 export type TerminalStatus = Exclude<ExecutionStatus, "RUNNING">;
 
 /** A finished execution in the cloud, in the terms of `npm start`'s {@link ChainRun}. */
-export interface CloudRun extends Omit<ChainRun, "status"> {
+export interface CloudRun extends ChainRun {
   /** SUCCEEDED or FAILED as locally; in the cloud an execution can also be TIMED_OUT or STOPPED. */
   status: TerminalStatus;
   executionArn: string;

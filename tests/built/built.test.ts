@@ -19,7 +19,7 @@ import * as v from "valibot";
 import { HarnessSpecSchema, type HarnessSpec } from "./spec";
 import { parseTemplate, resourceById } from "../template/load-template";
 import { loadEvent, ROOT } from "../support/events";
-import { CREDENTIALS, REGION, startFakeLambdaApi } from "../support/fake-lambda-api";
+import { CREDENTIALS, REGION, startFakeLambdaApi, type ScriptedResponse } from "../support/fake-lambda-api";
 
 // Asynchronous: the fake Lambda API answers from this process while the child runs.
 const run = promisify(execFile);
@@ -107,6 +107,52 @@ beforeAll(() => {
   orchestratorTaskRoot = spec.functions.orchestrator.taskRoot;
 }, 60_000);
 
+const EXECUTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orchestrator:1/durable-execution/built/1";
+
+/**
+ * Runs the first invocation of an execution of the built orchestrator (tests/built/first-invocation.ts)
+ * against a fake Lambda API whose answers to checkpoints `answer` gives; a 200 gets a fresh token.
+ */
+const firstInvocation = async (answer: () => ScriptedResponse) => {
+  const api = await startFakeLambdaApi((index) => {
+    const response = answer();
+    return response.status === 200
+      ? {
+          status: 200,
+          body: JSON.stringify({ CheckpointToken: `token-${index + 1}`, NewExecutionState: { Operations: [] } }),
+        }
+      : response;
+  });
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        bundleScript("first-invocation"),
+        path.join(orchestratorTaskRoot, "index.mjs"),
+        path.join(ROOT, "events", "orchestrator.json"),
+        EXECUTION_ARN,
+      ],
+      {
+        cwd: orchestratorTaskRoot,
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: REGION,
+          AWS_ENDPOINT_URL_LAMBDA: api.url,
+          AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+          AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
+          ADD_FUNCTION_ARN: "add-function-arn",
+          TRANSFORM_FUNCTION_ARN: "transform-function-arn",
+          FINALIZE_FUNCTION_ARN: "finalize-function-arn",
+        },
+      },
+    );
+    return { result: JSON.parse(stdout) as unknown, requests: api.requests };
+  } finally {
+    await api.close();
+  }
+};
+
 describe("the built functions", () => {
   it("are run from a folder where no node_modules can be reached", () => {
     expect(foldersUp(taskRoots).filter((folder) => existsSync(path.join(folder, "node_modules")))).toEqual([]);
@@ -143,61 +189,53 @@ describe("the built functions", () => {
     });
   });
 
-  it("checkpoint through the orchestrator's own client: signed requests, prepare, then the add invoke", async () => {
+  it("checkpoint through the durable SDK's default client, bundled: signed requests, prepare, then the add invoke", async () => {
     // The local runner above brings its own checkpoint client. Here the built orchestrator starts an
-    // execution against a fake Lambda API on 127.0.0.1 that checks each request's SigV4 signature.
-    const api = await startFakeLambdaApi((index) => ({
-      status: 200,
-      body: JSON.stringify({ CheckpointToken: `token-${index + 1}`, NewExecutionState: { Operations: [] } }),
-    }));
-    try {
-      const script = bundleScript("first-invocation");
-      const arn = "arn:aws:lambda:us-east-1:example-account:function:orchestrator:live/durable-execution/built/1";
-      const { stdout } = await run(
-        process.execPath,
-        [script, path.join(orchestratorTaskRoot, "index.mjs"), path.join(ROOT, "events", "orchestrator.json"), arn],
-        {
-          cwd: orchestratorTaskRoot,
-          env: {
-            PATH: process.env.PATH,
-            AWS_REGION: REGION,
-            AWS_ENDPOINT_URL_LAMBDA: api.url,
-            AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-            AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
-            ADD_FUNCTION_ARN: "add-function-arn",
-            TRANSFORM_FUNCTION_ARN: "transform-function-arn",
-            FINALIZE_FUNCTION_ARN: "finalize-function-arn",
-          },
-        },
-      );
+    // execution against a fake Lambda API on 127.0.0.1, with no node_modules it could load a client from.
+    const { result, requests } = await firstInvocation(() => ({ status: 200, body: "" }));
 
-      // The invocation suspends while add runs, as in Lambda.
-      expect(JSON.parse(stdout)).toEqual({ Status: "PENDING" });
-      expect(api.requests.map((request) => [request.method, request.path, request.signatureValid])).toEqual(
-        api.requests.map(() => ["POST", `/2025-12-01/durable-executions/${encodeURIComponent(arn)}/checkpoint`, true]),
-      );
-      const updates = api.requests.flatMap(
-        (request) =>
-          (JSON.parse(request.body) as { Updates: { Type: string; Action: string; Name?: string }[] }).Updates,
-      );
-      expect(updates.map(({ Type, Action, Name }) => [Type, Action, Name])).toEqual([
-        ["STEP", "START", "prepare"],
-        ["STEP", "SUCCEED", "prepare"],
-        ["CHAINED_INVOKE", "START", "add"],
-      ]);
-      expect(updates.at(-1)).toMatchObject({ ChainedInvokeOptions: { FunctionName: "add-function-arn" } });
-    } finally {
-      await api.close();
-    }
+    // The invocation suspends while add runs, as in Lambda.
+    expect(result).toEqual({ Status: "PENDING" });
+    // Signed by the AWS SDK with the credentials the environment gives (SigV4, service lambda).
+    const signedBy = new RegExp(
+      `^AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/\\d{8}/${REGION}/lambda/aws4_request, `,
+    );
+    expect(requests.map((request) => [request.method, request.path])).toEqual(
+      requests.map(() => ["POST", `/2025-12-01/durable-executions/${encodeURIComponent(EXECUTION_ARN)}/checkpoint`]),
+    );
+    expect(requests.map((request) => request.headers.authorization)).toEqual(
+      requests.map(() => expect.stringMatching(signedBy)),
+    );
+    const updates = requests.flatMap(
+      (request) => (JSON.parse(request.body) as { Updates: { Type: string; Action: string; Name?: string }[] }).Updates,
+    );
+    expect(updates.map(({ Type, Action, Name }) => [Type, Action, Name])).toEqual([
+      ["STEP", "START", "prepare"],
+      ["STEP", "SUCCEED", "prepare"],
+      ["CHAINED_INVOKE", "START", "add"],
+    ]);
+    expect(updates.at(-1)).toMatchObject({ ChainedInvokeOptions: { FunctionName: "add-function-arn" } });
   });
 
-  it("leave the Lambda client out of the orchestrator: the SDK's default checkpoint client is never used", () => {
+  it("fail the execution under the durable SDK's own error name when a checkpoint is refused, minified", async () => {
+    // A 4xx other than a stale token ends the execution; the SDK records the error by its class's name.
+    const { result } = await firstInvocation(() => ({
+      status: 400,
+      headers: { "x-amzn-errortype": "InvalidParameterValueException" },
+      body: JSON.stringify({ Type: "User", message: "Invalid operation update" }),
+    }));
+
+    expect(result).toMatchObject({
+      Status: "FAILED",
+      Error: { ErrorType: "CheckpointUnrecoverableExecutionError" },
+    });
+  });
+
+  it("bundle the Lambda client the tests ran with instead of importing it at run time", () => {
     const bundle = readFileSync(path.join(orchestratorTaskRoot, "index.mjs"), "utf8");
 
-    // Left as an import that never runs (no node_modules can be reached from here, and the run above passed).
-    expect(bundle).toContain('import("@aws-sdk/client-lambda")');
-    expect(bundle).not.toContain("ListFunctionsCommand");
+    expect(bundle).not.toMatch(/import\(\s*["']@aws-sdk\/client-lambda["']\s*\)/);
+    expect(bundle).toContain("CheckpointDurableExecutionCommand");
   });
 
   it("fail events/orchestrator-invalid.json with PayloadValidationError and invoke nothing", () => {

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import * as v from "valibot";
-import { runLocalChain, useLocalProcessorIds } from "../../scripts/local-chain";
+import { runLocalChain, useLocalProcessorIds } from "../../scripts/local/chain";
 import { HarnessSpecSchema, type BuiltFunction } from "./spec";
 
 type ProcessorFunction = (event: unknown) => Promise<unknown>;

@@ -1,6 +1,6 @@
 /**
  * Least privilege, checked on what deploys: template.yaml after the SAM
- * transform (scripts/transform-template.py, with the translator the SAM CLI
+ * transform (scripts/template/transform-template.py, with the translator the SAM CLI
  * installs), so the roles SAM generates are checked too, not just our lines.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
@@ -8,6 +8,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
+import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
+import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
+import { valueAt } from "../template/load-template";
 import { ROOT } from "../support/events";
 
 const PROCESSORS = ["AddFunction", "TransformFunction", "FinalizeFunction"];
@@ -20,23 +23,51 @@ const hasTranslator =
 const runs = hasTranslator || process.env.SAM_CLI_PYTHON !== undefined;
 
 const StatementSchema = v.object({ Effect: v.string(), Action: v.unknown(), Resource: v.unknown() });
+const PolicyDocumentSchema = v.object({ Statement: v.array(StatementSchema) });
 const RoleSchema = v.object({
   Type: v.literal("AWS::IAM::Role"),
   Properties: v.object({
     ManagedPolicyArns: v.optional(v.array(v.string()), []),
-    Policies: v.optional(
-      v.array(v.object({ PolicyName: v.string(), PolicyDocument: v.object({ Statement: v.array(StatementSchema) }) })),
-      [],
-    ),
+    Policies: v.optional(v.array(v.object({ PolicyName: v.string(), PolicyDocument: PolicyDocumentSchema })), []),
   }),
 });
-const TemplateSchema = v.object({
-  Resources: v.record(v.string(), v.object({ Type: v.string(), Properties: v.optional(v.unknown()) })),
+const RolePolicySchema = v.object({
+  Type: v.literal("AWS::IAM::RolePolicy"),
+  Properties: v.object({ RoleName: v.unknown(), PolicyName: v.string(), PolicyDocument: PolicyDocumentSchema }),
 });
+const ResourceSchema = v.object({
+  Type: v.string(),
+  Properties: v.optional(v.record(v.string(), v.unknown()), {}),
+  DependsOn: v.optional(v.union([v.string(), v.array(v.string())])),
+});
+const TemplateSchema = v.object({ Resources: v.record(v.string(), ResourceSchema) });
 
 let resources: v.InferOutput<typeof TemplateSchema>["Resources"];
-const role = (functionId: string) => v.parse(RoleSchema, resources[`${functionId}Role`]);
-const arnOf = (functionId: string) => ({ "Fn::GetAtt": [functionId, "Arn"] });
+const resource = (id: string) => {
+  const found = resources[id];
+  if (!found) throw new Error(`the transformed template has no resource ${id}`);
+  return found;
+};
+const statementsOf = (roleId: string) =>
+  v.parse(RoleSchema, resource(roleId)).Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+const versionsOf = (functionId: string) => ({ "Fn::Sub": `\${${functionId}.Arn}:*` });
+
+/** The logical ids a value refers to: Ref, Fn::GetAtt and the `${Id}` or `${Id.Attr}` of Fn::Sub. */
+const referencesIn = (value: unknown): string[] => {
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    if (key === "Ref" && typeof inner === "string") return [inner];
+    if (key === "Fn::GetAtt" && Array.isArray(inner) && typeof inner[0] === "string") return [inner[0]];
+    if (key === "Fn::Sub") {
+      const text: unknown = Array.isArray(inner) ? inner[0] : inner;
+      const named =
+        typeof text === "string" ? [...text.matchAll(/\$\{([^!}.]+)[^}]*\}/g)].map((match) => match[1] ?? "") : [];
+      return [...named, ...(Array.isArray(inner) ? referencesIn(inner[1]) : [])];
+    }
+    return referencesIn(inner);
+  });
+};
 
 (runs ? describe : describe.skip)(
   runs
@@ -44,41 +75,128 @@ const arnOf = (functionId: string) => ({ "Fn::GetAtt": [functionId, "Arn"] });
     : `the deployed template's IAM (SKIPPED: no Python with aws-sam-translator at ${python}; set SAM_CLI_PYTHON or run .ci/run)`,
   () => {
     beforeAll(() => {
-      const transformed = execFileSync(python, [path.join(ROOT, "scripts", "transform-template.py")], {
+      const transformed = execFileSync(python, [path.join(ROOT, "scripts", "template", "transform-template.py")], {
         cwd: ROOT,
         encoding: "utf8",
       });
       resources = v.parse(TemplateSchema, JSON.parse(transformed)).Resources;
     });
 
-    it("creates one role per function and no other IAM resource", () => {
-      const iam = Object.entries(resources).filter(([, resource]) => resource.Type.startsWith("AWS::IAM::"));
+    it("has the orchestrator's role and its checkpoint policy, one generated role per processor, nothing else", () => {
+      const iam = Object.entries(resources).filter(([, found]) => found.Type.startsWith("AWS::IAM::"));
 
-      expect(iam.map(([id, resource]) => `${id} ${resource.Type}`).sort()).toEqual(
-        ["OrchestratorFunction", ...PROCESSORS].map((id) => `${id}Role AWS::IAM::Role`).sort(),
+      expect(iam.map(([id, found]) => `${id} ${found.Type}`).sort()).toEqual(
+        [
+          "OrchestratorRole AWS::IAM::Role",
+          "OrchestratorCheckpointPolicy AWS::IAM::RolePolicy",
+          ...PROCESSORS.map((id) => `${id}Role AWS::IAM::Role`),
+        ].sort(),
       );
+      expect(resource("OrchestratorFunction").Properties["Role"]).toEqual({
+        "Fn::GetAtt": ["OrchestratorRole", "Arn"],
+      });
     });
 
-    it("lets the orchestrator invoke exactly the three processors, beside the durable-execution policy", () => {
-      const orchestrator = role("OrchestratorFunction").Properties;
+    it("attaches no managed policy to the orchestrator and grants it nothing on every resource", () => {
+      const role = v.parse(RoleSchema, resource("OrchestratorRole")).Properties;
+      const checkpoint = v.parse(RolePolicySchema, resource("OrchestratorCheckpointPolicy")).Properties;
 
-      expect(orchestrator.ManagedPolicyArns).toEqual([
-        expect.stringMatching(
-          /^arn:aws[\w-]*:iam::aws:policy\/service-role\/AWSLambdaBasicDurableExecutionRolePolicy$/,
-        ),
+      const resourcesGranted = [...role.Policies.map((policy) => policy.PolicyDocument), checkpoint.PolicyDocument]
+        .flatMap((document) => document.Statement)
+        .flatMap((statement) => [statement.Resource].flat());
+
+      expect(role.ManagedPolicyArns).toEqual([]);
+      expect(resourcesGranted).not.toContain("*");
+    });
+
+    it("lets the orchestrator write its logs to its own log group only", () => {
+      const statements = statementsOf("OrchestratorRole").filter((statement) =>
+        JSON.stringify(statement.Action).includes("logs:"),
+      );
+
+      expect(statements).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: { "Fn::GetAtt": ["OrchestratorLogGroup", "Arn"] },
+        },
       ]);
-      expect(orchestrator.Policies.flatMap((policy) => policy.PolicyDocument.Statement)).toEqual([
-        { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: PROCESSORS.map(arnOf) },
+    });
+
+    it("lets the orchestrator checkpoint its own executions only, on any of its versions", () => {
+      const policy = v.parse(RolePolicySchema, resource("OrchestratorCheckpointPolicy")).Properties;
+
+      expect(policy.RoleName).toEqual({ Ref: "OrchestratorRole" });
+      expect(policy.PolicyDocument.Statement).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
+          Resource: versionsOf("OrchestratorFunction"),
+        },
       ]);
+    });
+
+    it("lets the orchestrator invoke every version of exactly the three processors, and no other function", () => {
+      const statements = statementsOf("OrchestratorRole").filter((statement) =>
+        JSON.stringify(statement.Action).includes("lambda:"),
+      );
+
+      expect(statements).toEqual([
+        { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: PROCESSORS.map(versionsOf) },
+      ]);
+    });
+
+    it("points the orchestrator at the processor versions this deployment publishes", () => {
+      const variables = valueAt(resource("OrchestratorFunction").Properties, "Environment", "Variables");
+      const versionIds = PROCESSORS.map((processor) => {
+        const [variable] = Object.entries(PROCESSOR_ARN_VARIABLES).filter(
+          ([stage]) => LOCAL_PROCESSOR_IDS[stage as keyof typeof LOCAL_PROCESSOR_IDS] === processor,
+        );
+        return String(valueAt(variables, variable?.[1] ?? "", "Ref"));
+      });
+
+      const versions = versionIds.map((id) => {
+        const version = resource(id);
+        return [version.Type, version.Properties["FunctionName"]];
+      });
+
+      expect(versions).toEqual(PROCESSORS.map((processor) => ["AWS::Lambda::Version", { Ref: processor }]));
     });
 
     it.each(PROCESSORS)("gives %s no permission beyond writing its logs", (processor) => {
-      const properties = role(processor).Properties;
+      const properties = v.parse(RoleSchema, resource(`${processor}Role`)).Properties;
 
       expect(properties.ManagedPolicyArns).toEqual([
         expect.stringMatching(/^arn:aws[\w-]*:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/),
       ]);
       expect(properties.Policies).toEqual([]);
+    });
+
+    it("has no circular dependency between its resources", () => {
+      const dependencies = new Map(
+        Object.entries(resources).map(([id, found]) => [
+          id,
+          new Set(
+            [...referencesIn(found.Properties), ...[found.DependsOn ?? []].flat()].filter((ref) => ref in resources),
+          ),
+        ]),
+      );
+      const cycles: string[] = [];
+      const state = new Map<string, "visiting" | "done">();
+      const visit = (id: string, trail: string[]): void => {
+        if (state.get(id) === "done") return;
+        if (state.get(id) === "visiting") {
+          cycles.push([...trail.slice(trail.indexOf(id)), id].join(" -> "));
+          return;
+        }
+        state.set(id, "visiting");
+        for (const next of dependencies.get(id) ?? []) visit(next, [...trail, id]);
+        state.set(id, "done");
+      };
+
+      for (const id of dependencies.keys()) visit(id, []);
+
+      expect(cycles).toEqual([]);
     });
   },
 );

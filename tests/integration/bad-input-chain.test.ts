@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { OrchestratorInputSchema, parsePayload } from "../../shared";
-import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
+import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
 import {
   MALFORMED_ORCHESTRATOR_EVENTS,
   messageNaming,

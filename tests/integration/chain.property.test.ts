@@ -6,7 +6,7 @@ import { handler as finalizeHandler } from "../../functions/finalize/index";
 import { prepare } from "../../functions/orchestrator/prepare";
 import { handler as transformHandler } from "../../functions/transform/index";
 import { LIMITS } from "../../shared";
-import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
+import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
 
 const ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-".split("");
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { PROCESSOR_STAGES, WorkflowResultSchema, type ProcessorStage } from "../../shared";
-import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
+import { PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
+import { PROCESSOR_STAGES, retryWaitName, WorkflowResultSchema, type ProcessorStage } from "../../shared";
+import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
 import { loadEvent } from "../support/events";
 import * as v from "valibot";
 
@@ -77,27 +78,40 @@ describe("the chain, run by the local durable runner", () => {
     expect(run.processorCalls).toEqual({ add: 0, transform: 0, finalize: 0 });
   });
 
-  it.each(PROCESSOR_STAGES)("stops at %s when it fails, naming the stage and calling no later stage", async (stage) => {
-    const event = loadEvent("orchestrator");
-    const stageIndex = PROCESSOR_STAGES.indexOf(stage);
+  it.each(PROCESSOR_STAGES)(
+    "stops at %s when it fails on every attempt, naming the stage and calling no later stage",
+    async (stage) => {
+      const event = loadEvent("orchestrator");
+      const stageIndex = PROCESSOR_STAGES.indexOf(stage);
+      const { maxAttempts } = PROCESSOR_RETRY;
 
-    const run = await runLocalChain(event, {
-      ...handlers,
-      processors: { ...handlers.processors, [stage]: failing(`${stage} is down`) },
-    });
+      const run = await runLocalChain(event, {
+        ...handlers,
+        processors: { ...handlers.processors, [stage]: failing(`${stage} is down`) },
+      });
 
-    expect(run.status).toBe("FAILED");
-    expect(run.error).toEqual({ errorType: "ChainStageError", errorMessage: `${stage} failed: ${stage} is down` });
-    expect(run.operations.map((operation) => operation.name)).toEqual([
-      "prepare",
-      ...PROCESSOR_STAGES.slice(0, stageIndex + 1),
-    ]);
-    expect(run.operations.at(-1)?.status).toBe("FAILED");
-    const expectedCalls = Object.fromEntries(
-      PROCESSOR_STAGES.map((other, index): [ProcessorStage, number] => [other, index <= stageIndex ? 1 : 0]),
-    );
-    expect(run.processorCalls).toEqual(expectedCalls);
-  });
+      expect(run.status).toBe("FAILED");
+      expect(run.error).toEqual({
+        errorType: "ChainStageError",
+        errorMessage: `${stage} failed after ${maxAttempts} attempts: ${stage} is down`,
+      });
+      // Each attempt but the first is preceded by its durable wait.
+      const retries = Array.from({ length: maxAttempts - 1 }, (_, index) => [retryWaitName(stage, index + 2), stage]);
+      expect(run.operations.map((operation) => operation.name)).toEqual([
+        "prepare",
+        ...PROCESSOR_STAGES.slice(0, stageIndex + 1),
+        ...retries.flat(),
+      ]);
+      expect(run.operations.at(-1)?.status).toBe("FAILED");
+      const expectedCalls = Object.fromEntries(
+        PROCESSOR_STAGES.map((other, index): [ProcessorStage, number] => [
+          other,
+          index < stageIndex ? 1 : index === stageIndex ? maxAttempts : 0,
+        ]),
+      );
+      expect(run.processorCalls).toEqual(expectedCalls);
+    },
+  );
 
   it("fails the stage whose processor returns a payload outside the contract", async () => {
     const event = loadEvent("orchestrator");
@@ -109,7 +123,9 @@ describe("the chain, run by the local durable runner", () => {
     const run = await runLocalChain(event, { ...handlers, processors: { ...handlers.processors, add: brokenAdd } });
 
     expect(run.error?.errorType).toBe("ChainStageError");
-    expect(run.error?.errorMessage).toMatch(/^add failed: Invalid add output: id is missing; .*value must be a number/);
+    expect(run.error?.errorMessage).toMatch(
+      /^add failed after 1 attempt: Invalid add output: id is missing; .*value must be a number/,
+    );
     expect(run.processorCalls).toEqual({ add: 1, transform: 0, finalize: 0 });
   });
 });

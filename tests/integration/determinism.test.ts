@@ -4,7 +4,7 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { Handler } from "aws-lambda";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import type { Clock } from "../../functions/orchestrator/prepare";
-import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
+import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
 import { PREPARE_STEP, PROCESSOR_STAGES, type WorkflowResult } from "../../shared";
 import { loadEvent } from "../support/events";
 

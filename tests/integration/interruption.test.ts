@@ -8,8 +8,8 @@ import { withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import { PREPARE_STEP, PROCESSOR_STAGES } from "../../shared";
-import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local-chain";
-import { runResumable, type ResumableRun } from "../../scripts/resumable-run";
+import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
+import { runResumable, type ResumableRun } from "../../scripts/local/resumable-run";
 import { loadEvent } from "../support/events";
 
 const PREPARED_AT = new Date("2026-01-01T00:00:00.000Z");

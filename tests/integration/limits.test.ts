@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import { LIMITS } from "../../shared";
-import { LOCAL_PROCESSOR_IDS, loadSourceHandlers } from "../../scripts/local-chain";
-import { runResumable } from "../../scripts/resumable-run";
+import { LOCAL_PROCESSOR_IDS, loadSourceHandlers } from "../../scripts/local/chain";
+import { runResumable } from "../../scripts/local/resumable-run";
 import { ROOT } from "../support/events";
 
 /** Limits of the service (sources in the README's "Limits" section). */

@@ -68,7 +68,7 @@ describe("npm start", () => {
     for (const [, args = "", printed = ""] of rows) {
       expect(npmStart(...args.split(" ")).stdout).toContain(printed);
     }
-    expect(npmStart("--json", "--simulate-failure", "transform").stdout).toBe(json);
+    expect(npmStart("--json", "--simulate-failure", "transform:permanent").stdout).toBe(json);
   });
 
   it("prints exactly one line of JSON with --json", () => {
@@ -119,11 +119,15 @@ describe("npm start", () => {
   });
 
   it.each([
-    ["--simulate-failure", "transform", "transform failed: simulated failure in transform"],
-    ["--simulate-timeout", "finalize", "finalize failed: Task timed out after 10.00 seconds"],
-  ])("reports %s %s as a failed stage and exits 1", (option, stage, message) => {
-    const readable = npmStart(option, stage);
-    const precise = npmStart("--json", option, stage);
+    [
+      "transform:permanent",
+      "transform failed after 1 attempt: Invalid transform input: value was rejected by a simulated processor",
+    ],
+    ["finalize", "finalize failed after 3 attempts: simulated crash in finalize"],
+    ["finalize:timeout", "finalize failed after 3 attempts: Task timed out after 10.00 seconds"],
+  ])("reports --simulate-failure %s as a failed stage and exits 1", (simulation, message) => {
+    const readable = npmStart("--simulate-failure", simulation);
+    const precise = npmStart("--json", "--simulate-failure", simulation);
 
     expect(readable.code).toBe(1);
     expect(readable.stdout).toContain(`Error: ChainStageError: ${message}`);
@@ -132,6 +136,17 @@ describe("npm start", () => {
       status: "FAILED",
       error: { errorType: "ChainStageError", errorMessage: message },
     });
+  });
+
+  it("shows a transient failure that the retry recovers from, counting the attempts", () => {
+    const { code, stdout } = npmStart("--simulate-failure", "add:transient");
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/2 +add +CHAINED_INVOKE +FAILED /);
+    expect(stdout).toMatch(/3 +add-wait-2 +WAIT +SUCCEEDED /);
+    expect(stdout).toMatch(/4 +add +CHAINED_INVOKE +SUCCEEDED /);
+    expect(stdout).toContain("Orchestrator invocations: 6");
+    expect(stdout).toContain("Processor calls: add 2, transform 1, finalize 1");
   });
 
   it.each([
@@ -145,7 +160,16 @@ describe("npm start", () => {
       /^local-run: --interrupt-after takes one of prepare, add/,
     ],
     ["an option without its value", ["--simulate-failure"], /^local-run: --simulate-failure needs a value; usage: /],
-    ["an unknown stage", ["--simulate-timeout", "prepare"], /^local-run: --simulate-timeout takes one of add, /],
+    [
+      "an unknown stage",
+      ["--simulate-failure", "prepare"],
+      /^local-run: --simulate-failure takes <stage>\[:<kind>\] with a stage of add, /,
+    ],
+    [
+      "an unknown kind of failure",
+      ["--simulate-failure", "add:sometimes"],
+      /^local-run: --simulate-failure add:<kind> takes a kind of crash, /,
+    ],
   ])("exits 2 with a one-line message for %s", (_case, args, message) => {
     const { code, stdout, stderr } = npmStart(...args);
 

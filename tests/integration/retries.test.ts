@@ -3,7 +3,7 @@ import { withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import type { Clock } from "../../functions/orchestrator/prepare";
-import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, type ChainHandlers } from "../../scripts/local-chain";
+import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, type ChainHandlers } from "../../scripts/local/chain";
 import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
 import { loadEvent, type EventName } from "../support/events";
 

@@ -6,7 +6,7 @@ import { basename, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as v from "valibot";
 import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
-import { LOCAL_PROCESSOR_IDS } from "../../scripts/local-chain";
+import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
 import { PROCESSOR_STAGES } from "../../shared";
 import { loadTemplate, parseTemplate, resourceById, resourcesOfType, valueAt } from "./load-template";
 import { ROOT as REPOSITORY_ROOT } from "../support/events";
@@ -38,7 +38,9 @@ const samEsbuildArguments = (buildProperties: Record<string, unknown>, outdir: s
     ...("Target" in buildProperties ? [] : ["--target=es2020"]),
     ...("Format" in buildProperties ? [] : ["--format=cjs"]),
     ...("Minify" in buildProperties ? [] : ["--minify"]),
-    ...["Minify", "Sourcemap"].filter((key) => buildProperties[key] === true).map(flag),
+    ...Object.keys(buildProperties)
+      .filter((key) => buildProperties[key] === true)
+      .map(flag),
     ...["Target", "Format", "MainFields", "SourcesContent"]
       .filter((key) => key in buildProperties)
       .map((key) => `${flag(key)}=${v.parse(v.union([v.string(), v.number(), v.boolean()]), buildProperties[key])}`),
@@ -111,7 +113,7 @@ describe("template.yaml", () => {
     it("bundles every function the same way, as an ES module that can still require Node built-ins", () => {
       const withoutEntryPoints = functions.map(([id, fn]) => {
         const buildProperties = v.parse(v.record(v.string(), v.unknown()), valueAt(fn.Metadata, "BuildProperties"));
-        const { EntryPoints: _entryPoints, ...rest } = buildProperties;
+        const { EntryPoints: _entryPoints, KeepNames: _keepNames, ...rest } = buildProperties;
         return [id, { BuildMethod: fn.Metadata["BuildMethod"], ...rest }];
       });
 
@@ -124,6 +126,14 @@ describe("template.yaml", () => {
         OutExtension: [".js=.mjs"],
         Banner: [expect.stringMatching(/^js=import .+;const require = \w+\(import\.meta\.url\);$/)],
       });
+      // Bundled, not left to the runtime: the Lambda client the tests ran with is the one that ships.
+      expect(orchestratorBuild).not.toHaveProperty("External");
+    });
+
+    it("keeps the orchestrator's class names while minifying, so that the durable SDK's errors keep their names", () => {
+      const keepNames = functions.map(([id, fn]) => [id, valueAt(fn.Metadata, "BuildProperties", "KeepNames")]);
+
+      expect(keepNames).toEqual(functions.map(([id]) => [id, id === ORCHESTRATOR_ID ? true : undefined]));
     });
   });
 
@@ -167,11 +177,11 @@ describe("template.yaml", () => {
   });
 
   describe("orchestrator", () => {
-    it("passes each processor's ARN in the variable that config.ts reads", () => {
+    it("passes each processor's version ARN, published by this deployment, in the variable config.ts reads", () => {
       const expected = Object.fromEntries(
         PROCESSOR_STAGES.map((stage) => [
           PROCESSOR_ARN_VARIABLES[stage],
-          { "Fn::GetAtt": [PROCESSOR_FUNCTION_IDS[stage], "Arn"] },
+          { Ref: `${PROCESSOR_FUNCTION_IDS[stage]}.Version` },
         ]),
       );
 
@@ -180,19 +190,16 @@ describe("template.yaml", () => {
       expect(variables).toEqual(expected);
     });
 
-    it("may invoke exactly the three processors and nothing else", () => {
-      const processorArns = PROCESSOR_STAGES.map((stage) => ({ "Fn::GetAtt": [PROCESSOR_FUNCTION_IDS[stage], "Arn"] }));
+    it("runs under a role of its own, so that SAM attaches no managed policy to it", () => {
+      const role = orchestrator.Properties["Role"];
 
-      const policies = orchestrator.Properties["Policies"];
-
-      expect(policies).toEqual([
-        { Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: processorArns }] },
-      ]);
-      expect(JSON.stringify(policies)).not.toContain("*");
+      expect(role).toEqual({ "Fn::GetAtt": ["OrchestratorRole", "Arn"] });
+      expect(orchestrator.Properties["Policies"]).toBeUndefined();
+      expect(resourceById(template, "OrchestratorRole").Type).toBe("AWS::IAM::Role");
     });
 
     it("is invoked through the alias that AutoPublishAlias creates, which the outputs name", () => {
-      const alias = orchestrator.Properties["AutoPublishAlias"];
+      const alias = valueAt(template.Globals, "Function", "AutoPublishAlias");
 
       const output = template.Outputs["OrchestratorAliasArn"];
 
@@ -207,6 +214,15 @@ describe("template.yaml", () => {
 
       expect(permissions).toEqual([undefined, undefined]);
     });
+  });
+
+  it("publishes a version of every function on each deployment that changes it, behind one alias", () => {
+    const overrides = functions.filter(([, fn]) => fn.Properties["AutoPublishAlias"] !== undefined);
+
+    const alias = valueAt(template.Globals, "Function", "AutoPublishAlias");
+
+    expect(alias).toBe("live");
+    expect(overrides).toEqual([]);
   });
 
   describe("durable execution", () => {

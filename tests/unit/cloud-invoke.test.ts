@@ -31,7 +31,7 @@ import { promisify } from "node:util";
 import * as v from "valibot";
 import { parseArguments, UsageError } from "../../scripts/cloud/arguments";
 import { cloudInvoke } from "../../scripts/cloud/cli";
-import { summariseHistory } from "../../scripts/cloud/history";
+import { summariseHistory } from "../../scripts/report/history";
 import type { Clock, CloudClients, CloudFormationSender, LambdaSender } from "../../scripts/cloud/run";
 import { loadEvent, ROOT } from "../support/events";
 import { successfulSampleRunJson } from "../support/sample-run";
@@ -523,10 +523,10 @@ describe("npm run invoke with mocked AWS clients", () => {
     const { code, stdout } = await invoke(["--function", ALIAS_ARN], { lambda });
 
     expect(code).toBe(1);
-    expect(stdout).toMatch(/\n {2}3 {2}transform {2}CHAINED_INVOKE {2}FAILED {5}- {9}10004 ms\n\n/);
+    expect(stdout).toMatch(/\n {2}3 {2}transform {2}CHAINED_INVOKE {2}FAILED {5}- {9}4 ms\n\n/);
     expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 0\n");
     expect(stdout.trimEnd().split("\n").at(-1)).toBe(
-      "Error: ChainStageError: transform failed: Task timed out after 10.00 seconds",
+      "Error: ChainStageError: transform failed after 1 attempt: Invalid transform input: value was rejected by a simulated processor",
     );
   });
 
@@ -696,11 +696,11 @@ const normalise = (output: string): string =>
 describe("npm run invoke and npm start, for the same execution", () => {
   const cases: [FixtureName, string[], string[]][] = [
     ["succeeded", [], []],
-    ["transform-failed", ["--simulate-timeout", "transform"], []],
+    ["transform-failed", ["--simulate-failure", "transform:permanent"], []],
     ["validation-failed", ["events/orchestrator-invalid.json"], ["--event", "events/orchestrator-invalid.json"]],
   ];
   const local = new Map<string, { code: number; stdout: string }>();
-  // scripts/local-run.ts as `npm start` bundles it, but into a folder of its own: other test files run `npm start`
+  // scripts/local/main.ts as `npm start` bundles it, but into a folder of its own: other test files run `npm start`
   // at the same time, and a bundle rewritten while it is being loaded would make either side flaky.
   const bundleDirectory = path.join(ROOT, ".build", `cloud-invoke-test-${process.pid}`);
 
@@ -708,7 +708,7 @@ describe("npm run invoke and npm start, for the same execution", () => {
     mkdirSync(bundleDirectory, { recursive: true });
     const bundle = path.join(bundleDirectory, "local-run.mjs");
     await build({
-      entryPoints: [path.join(ROOT, "scripts", "local-run.ts")],
+      entryPoints: [path.join(ROOT, "scripts", "local", "main.ts")],
       bundle: true,
       platform: "node",
       format: "esm",

@@ -73,8 +73,8 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     { by: "test", file: "tests/integration/local-run.test.ts", evidence: '"--interrupt-after", "add"' },
   ],
   [
-    /^npm start -- --simulate-(failure|timeout) \w+$/,
-    { by: "test", file: "tests/integration/local-run.test.ts", evidence: '["--simulate-timeout", "finalize"' },
+    /^npm start -- --simulate-failure \w+(:\w+)?$/,
+    { by: "test", file: "tests/integration/local-run.test.ts", evidence: '"--simulate-failure", simulation' },
   ],
   [
     /^npm run invoke( -- (--stack \S+|--json))?$/,
@@ -164,7 +164,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       by: "not run here",
       needs: "an AWS account",
       check: () => {
-        expect(resourceById(template, "OrchestratorFunction").Properties).toMatchObject({ AutoPublishAlias: "live" });
+        expect(template.Globals["Function"]).toMatchObject({ AutoPublishAlias: "live" });
         expect(readme).toContain(`--stack-name ${stackName ?? "?"} --parameter Qualifier=live`);
       },
     },

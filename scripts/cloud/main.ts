@@ -17,7 +17,7 @@
  */
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { cloudInvoke } from "./cloud/cli";
+import { cloudInvoke } from "./cli";
 
 process.exitCode = await cloudInvoke({
   argv: process.argv.slice(2),

@@ -7,10 +7,11 @@
  */
 import { LocalDurableTestRunner, OperationType, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
-import { checkpointedPayloads, durationOf, payloadBytes } from "./history-events";
+import { checkpointedPayloads, durationOf, payloadBytes } from "../report/history";
+import type { ChainRun, OperationSummary } from "../report/run";
 import type { Handler } from "aws-lambda";
-import { PROCESSOR_STAGES, type ProcessorStage } from "../shared";
-import { PROCESSOR_ARN_VARIABLES } from "../functions/orchestrator/config";
+import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
 
 /**
  * The function id each processor is registered under. Locally there is no ARN,
@@ -21,33 +22,6 @@ export const LOCAL_PROCESSOR_IDS = {
   transform: "TransformFunction",
   finalize: "FinalizeFunction",
 } as const satisfies Record<ProcessorStage, string>;
-
-export interface OperationSummary {
-  name: string;
-  type: string;
-  status: string;
-  /** How many times a step's body ran (steps only). */
-  attempts: number | undefined;
-  /**
-   * How long the operation took: from its first to its last history event, or
-   * from its start to its end timestamp where there is no history (resumable-run.ts).
-   */
-  durationMs: number | undefined;
-}
-
-export interface ChainRun {
-  status: "SUCCEEDED" | "FAILED";
-  result: unknown;
-  error: { errorType: string; errorMessage: string } | null;
-  operations: OperationSummary[];
-  orchestratorInvocations: number;
-  processorCalls: Record<ProcessorStage, number>;
-  /**
-   * Bytes of operation payloads the orchestrator checkpointed: the `prepare`
-   * step's result, and each invoke's input and result (UTF-8 JSON).
-   */
-  checkpointBytes: number;
-}
 
 /** The handlers a local run wires together. */
 export interface ChainHandlers {
@@ -69,11 +43,11 @@ export const useLocalProcessorIds = (): void => {
 export const loadSourceHandlers = async (): Promise<ChainHandlers> => {
   useLocalProcessorIds();
   return {
-    orchestrator: (await import("../functions/orchestrator/index")).handler,
+    orchestrator: (await import("../../functions/orchestrator/index")).handler,
     processors: {
-      add: (await import("../functions/add/index")).handler,
-      transform: (await import("../functions/transform/index")).handler,
-      finalize: (await import("../functions/finalize/index")).handler,
+      add: (await import("../../functions/add/index")).handler,
+      transform: (await import("../../functions/transform/index")).handler,
+      finalize: (await import("../../functions/finalize/index")).handler,
     },
   };
 };

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { loadSourceHandlers, runLocalChain } from "../local-chain";
+import { loadSourceHandlers, runLocalChain } from "../local/chain";
 
 const MIN_RUNS = 15;
 const ROOT = process.cwd();

@@ -1,12 +1,30 @@
 /**
  * Reads a durable execution's history, as GetDurableExecutionHistory returns
- * it, into what `npm start` reports for a local run: one line per durable
- * operation, the orchestrator's invocations and the calls to each processor.
+ * it, into the report every tool prints: one line per durable operation, the
+ * orchestrator's invocations and the calls to each processor. The measures
+ * (durations, checkpointed bytes) are read the same way for a local run.
  */
 import { EventType, OperationStatus, OperationType, type ErrorObject, type Event } from "@aws-sdk/client-lambda";
 import { isProcessorStage, type ProcessorStage } from "../../shared";
-import type { OperationSummary } from "../local-chain";
-import { checkpointedPayloads, durationOf, payloadBytes } from "../history-events";
+import type { OperationSummary } from "./run";
+
+/** From an operation's first to its last history event, in ms. */
+export const durationOf = (events: readonly Event[]): number | undefined => {
+  const times = events.flatMap((event) => event.EventTimestamp?.getTime() ?? []);
+  return times.length > 0 ? Math.max(...times) - Math.min(...times) : undefined;
+};
+
+/** The payloads counted as checkpointed in an event: a step's result, an invoke's input or result. */
+export const checkpointedPayloads = (event: Event) =>
+  [
+    event.StepSucceededDetails?.Result,
+    event.ChainedInvokeStartedDetails?.Input,
+    event.ChainedInvokeSucceededDetails?.Result,
+  ].flatMap((payload) => payload ?? []);
+
+/** The bytes of those payloads (UTF-8). */
+export const payloadBytes = (payloads: readonly { Payload?: string | undefined }[]): number =>
+  payloads.reduce((total, payload) => total + Buffer.byteLength(payload.Payload ?? ""), 0);
 
 /** The operation an event belongs to, and the status the operation has after it; undefined for execution-level events. */
 const OPERATION_EVENTS = {

@@ -28,8 +28,9 @@ import {
   type OperationUpdate,
 } from "@aws/durable-execution-sdk-js";
 import type { Context, Handler } from "aws-lambda";
-import { PROCESSOR_STAGES, type ProcessorStage } from "../shared";
-import { LOCAL_PROCESSOR_IDS, type ChainRun, type OperationSummary } from "./local-chain";
+import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import type { ChainRun, OperationSummary } from "../report/run";
+import { LOCAL_PROCESSOR_IDS } from "./chain";
 
 /** The most orchestrator invocations one execution may take before the driver gives up. */
 const MAX_INVOCATIONS = 20;
@@ -109,7 +110,7 @@ class InMemoryDurableBackend implements DurableExecutionClient {
   private token = 0;
   private interruption: "armed" | "due" | "done";
   interruptedInvocation: number | null = null;
-  /** The operations complete when the interruption came due, and how much of the log existed then. */
+  /** The ids of the operations complete when the interruption came due, and how much of the log existed then. */
   interruptionPoint: { complete: Set<string>; logLength: number } | null = null;
   /** The checkpoint the stopped invocation was about to make, refused. */
   refused: string[] = [];
@@ -169,6 +170,13 @@ class InMemoryDurableBackend implements DurableExecutionClient {
     return { CheckpointToken: this.nextToken(), NewExecutionState: { Operations: touched } };
   }
 
+  /** Ends a durable wait, as the service does once its time has come (no time passes here). */
+  completeWait(id: string): void {
+    const operation = this.operations.get(id);
+    if (!operation) throw new Error(`no operation ${id}`);
+    this.store({ ...operation, Status: OperationStatus.SUCCEEDED, EndTimestamp: new Date() });
+  }
+
   /** Records a chained invoke's outcome, as Lambda does when the invoked function returns. */
   completeInvoke(id: string, outcome: { result: unknown } | { error: unknown }): void {
     const operation = this.operations.get(id);
@@ -202,7 +210,7 @@ class InMemoryDurableBackend implements DurableExecutionClient {
         (stored) => stored.Type !== OperationType.EXECUTION && isComplete(stored),
       );
       this.interruptionPoint = {
-        complete: new Set(complete.map((stored) => stored.Name ?? "")),
+        complete: new Set(complete.map((stored) => stored.Id ?? "")),
         logLength: this.log.length,
       };
     }
@@ -230,6 +238,11 @@ class InMemoryDurableBackend implements DurableExecutionClient {
     switch (update.Action) {
       case OperationAction.START:
         operation.Status = OperationStatus.STARTED;
+        if (update.Type === OperationType.WAIT) {
+          operation.WaitDetails = {
+            ScheduledEndTimestamp: new Date(now.getTime() + (update.WaitOptions?.WaitSeconds ?? 0) * 1000),
+          };
+        }
         break;
       case OperationAction.RETRY:
         operation.Status = OperationStatus.PENDING;
@@ -342,9 +355,14 @@ export const runResumable = async (
       outcome,
     });
 
-    // Between invocations, the service runs the invokes the orchestrator started.
+    // Between invocations, the service ends the waits and runs the invokes the orchestrator started.
     for (const operation of [...backend.operations.values()]) {
-      if (operation.Type !== OperationType.CHAINED_INVOKE || operation.Status !== OperationStatus.STARTED) continue;
+      if (operation.Status !== OperationStatus.STARTED) continue;
+      if (operation.Type === OperationType.WAIT) {
+        backend.completeWait(operation.Id ?? "");
+        continue;
+      }
+      if (operation.Type !== OperationType.CHAINED_INVOKE) continue;
       const id = operation.Id ?? "";
       // The invoke's START checkpoint names the function and carries its input.
       const start = backend.log.find(({ update }) => update.Id === id)?.update;
@@ -379,7 +397,7 @@ export const runResumable = async (
     recheckpointedAfterInterruption: point
       ? backend.log
           .slice(point.logLength)
-          .filter(({ update }) => point.complete.has(update.Name ?? ""))
+          .filter(({ update }) => point.complete.has(update.Id ?? ""))
           .map(({ update }) => `${update.Name ?? "?"} ${update.Action ?? "?"}`)
       : [],
   };

@@ -1,0 +1,144 @@
+/**
+ * invokeStage against a stand-in durable context that records each durable
+ * call: what it invokes, how long it waits between attempts, and which errors
+ * it turns into a ChainStageError.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { InvokeError, type DurableContext } from "@aws/durable-execution-sdk-js";
+import { invokeStage } from "../../functions/orchestrator/invoke-stage";
+import { isPermanentFailure, PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
+import { ChainStageError, PayloadValidationError, type StageInput } from "../../shared";
+import { loadEvent } from "../support/events";
+
+type Call = ["invoke", string, string, unknown] | ["wait", string, unknown];
+
+/** A context whose invokes give `outcomes` in turn: a value to return, or an error to throw. */
+const recordingContext = (outcomes: readonly ({ returns: unknown } | { throws: unknown })[]) => {
+  const calls: Call[] = [];
+  let next = 0;
+  const context = {
+    invoke: async (name: string, functionArn: string, payload: unknown) => {
+      calls.push(["invoke", name, functionArn, payload]);
+      const outcome = outcomes[next];
+      next += 1;
+      if (outcome === undefined) throw new Error("invoked more often than the test expected");
+      if ("throws" in outcome) throw outcome.throws;
+      return outcome.returns;
+    },
+    wait: async (name: string, duration: unknown) => {
+      calls.push(["wait", name, duration]);
+    },
+  };
+  return { context: context as unknown as DurableContext, calls };
+};
+
+/** What `invoking` rejects with; fails the test if it resolves. */
+const errorOf = async (invoking: Promise<unknown>): Promise<unknown> => {
+  try {
+    await invoking;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the invoke to fail, but it returned");
+};
+
+const ADD_INPUT = loadEvent("add") as StageInput<"add">;
+const ADD_OUTPUT = { ...ADD_INPUT, value: 15, step1_completed: true };
+const crash = new InvokeError("Runtime exited with error: signal: killed");
+
+describe("invokeStage", () => {
+  it("invokes the stage by its name with the function and payload it is given, and returns the output", async () => {
+    const { context, calls } = recordingContext([{ returns: ADD_OUTPUT }]);
+
+    const output = await invokeStage(context, "add", "add-arn", ADD_INPUT);
+
+    expect(output).toEqual(ADD_OUTPUT);
+    expect(calls).toEqual([["invoke", "add", "add-arn", ADD_INPUT]]);
+  });
+
+  it("waits 2 s, then 4 s, before the second and third attempts, under names that say so", async () => {
+    const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { returns: ADD_OUTPUT }]);
+
+    const output = await invokeStage(context, "add", "add-arn", ADD_INPUT);
+
+    expect(output).toEqual(ADD_OUTPUT);
+    expect(calls.filter(([kind]) => kind === "wait")).toEqual([
+      ["wait", "add-wait-2", { seconds: 2 }],
+      ["wait", "add-wait-3", { seconds: 4 }],
+    ]);
+    expect(calls.map(([kind, name]) => `${kind} ${name}`)).toEqual([
+      "invoke add",
+      "wait add-wait-2",
+      "invoke add",
+      "wait add-wait-3",
+      "invoke add",
+    ]);
+  });
+
+  it("gives up after the last attempt with a ChainStageError that counts the attempts", async () => {
+    const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { throws: crash }]);
+
+    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+
+    expect(error).toBeInstanceOf(ChainStageError);
+    expect(error).toMatchObject({
+      stage: "add",
+      attempts: PROCESSOR_RETRY.maxAttempts,
+      message: "add failed after 3 attempts: Runtime exited with error: signal: killed",
+    });
+    expect(calls.filter(([kind]) => kind === "invoke")).toHaveLength(PROCESSOR_RETRY.maxAttempts);
+  });
+
+  it("does not retry a payload the processor rejected", async () => {
+    const rejection = new PayloadValidationError("add input", [{ field: "value", problem: "must be a number" }]);
+    const { context, calls } = recordingContext([{ throws: new InvokeError(rejection.message) }]);
+
+    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+
+    expect(error).toBeInstanceOf(ChainStageError);
+    expect(error).toMatchObject({
+      attempts: 1,
+      message: "add failed after 1 attempt: Invalid add input: value must be a number",
+    });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("does not retry an output outside the contract, and names the output", async () => {
+    const { context, calls } = recordingContext([{ throws: crash }, { returns: { ...ADD_OUTPUT, value: "15" } }]);
+
+    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+
+    expect(error).toBeInstanceOf(ChainStageError);
+    expect(error).toMatchObject({ attempts: 2 });
+    expect((error as Error).message).toMatch(
+      /^add failed after 2 attempts: Invalid add output: value must be a number/,
+    );
+    expect(calls.filter(([kind]) => kind === "invoke")).toHaveLength(2);
+  });
+
+  it("lets an error that is not an InvokeError through unchanged, without retrying", async () => {
+    // The SDK throws its own errors (a suspension, a replay that diverged) through invoke; they are not stage failures.
+    const internal = new Error("not an invoke failure");
+    const { context, calls } = recordingContext([{ throws: internal }]);
+
+    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+
+    expect(error).toBe(internal);
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe("isPermanentFailure", () => {
+  const invokeError = (message: string) => new InvokeError(message);
+
+  it.each([
+    ["the stage's own payload rejection", "permanent", "add", "Invalid add input: value must be a number"],
+    ["a crash", "transient", "add", "Runtime exited with error: signal: killed"],
+    ["a timeout", "transient", "add", "Task timed out after 10.00 seconds"],
+    ["a throttle", "transient", "add", "Rate Exceeded."],
+    ["another stage's rejection", "transient", "transform", "Invalid add input: value must be a number"],
+    ["a rejection quoted inside another message", "transient", "add", "Handler failed: Invalid add input: x"],
+  ] as const)("calls %s %s", (_case, kind, stage, message) => {
+    expect(isPermanentFailure(stage, invokeError(message))).toBe(kind === "permanent");
+  });
+});
