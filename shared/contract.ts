@@ -1,6 +1,8 @@
 import type * as v from "valibot";
 import { AddedPayloadSchema, FinalizedPayloadSchema, PreparedPayloadSchema, TransformedPayloadSchema } from "./schemas";
 import type { ProcessorStage } from "./stages";
+import { PayloadValidationError } from "./errors";
+import { correlationId, errorFields, type ChainLogRecord } from "./log-records";
 import { parsePayload } from "./validate";
 
 /**
@@ -41,6 +43,11 @@ export type StageInputSchema<S extends ProcessorStage> = (typeof STAGE_CONTRACT)
  * input schema, then run the stage's pure logic. Invalid input fails the
  * invocation with a `PayloadValidationError` that names the fields.
  *
+ * Every invocation logs one record (see {@link ChainLogRecord}): the stage, the
+ * payload's `id` and the outcome, with the value it returned or the error it
+ * failed with. `console` with one object is Lambda's own JSON logging: the
+ * runtime adds the time, level and request id, and `ApplicationLogLevel` filters it.
+ *
  * The processor passes its input schema itself, rather than the handler
  * looking it up in {@link STAGE_CONTRACT}: a bundle then carries only the one
  * schema its function uses. The types still tie both to the stage's row.
@@ -56,5 +63,27 @@ export const processorHandler =
     inputSchema: StageInputSchema<S>,
     logic: (input: StageInput<S>) => StageOutput<S>,
   ): ProcessorHandler<S> =>
-  async (event) =>
-    logic(parsePayload(inputSchema, event, stageInputName(stage)));
+  async (event) => {
+    let output: StageOutput<S>;
+    try {
+      output = logic(parsePayload(inputSchema, event, stageInputName(stage)));
+    } catch (error) {
+      const outcome = error instanceof PayloadValidationError ? "rejected" : "failed";
+      console.error({
+        event: "payload processed",
+        stage,
+        ...correlationId(event),
+        outcome,
+        ...errorFields(error),
+      } satisfies ChainLogRecord);
+      throw error;
+    }
+    console.info({
+      event: "payload processed",
+      stage,
+      id: output.id,
+      outcome: "succeeded",
+      value: output.value,
+    } satisfies ChainLogRecord);
+    return output;
+  };

@@ -5,6 +5,7 @@ import {
   PayloadValidationError,
   retryWaitName,
   STAGE_CONTRACT,
+  stageCompleted,
   stageOutputName,
   type ProcessorStage,
   type StageInput,
@@ -50,11 +51,14 @@ export const invokeStage = async <S extends ProcessorStage>(
     attempt += 1;
     await context.wait(retryWaitName(stage, attempt), { seconds: PROCESSOR_RETRY.delaySeconds(attempt) });
   }
+  let output: StageOutput<S>;
   try {
-    return parsePayload(STAGE_CONTRACT[stage].output, response, stageOutputName(stage));
+    output = parsePayload(STAGE_CONTRACT[stage].output, response, stageOutputName(stage));
   } catch (error) {
     // A processor returns the same output for the same payload, so another attempt would not help.
     if (error instanceof PayloadValidationError) throw new ChainStageError(stage, attempt, error.message);
     throw error;
   }
+  context.logger.info(stageCompleted(stage, output));
+  return output;
 };

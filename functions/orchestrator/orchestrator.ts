@@ -1,5 +1,12 @@
 import { StepError, type DurableContext, type DurableExecutionHandler } from "@aws/durable-execution-sdk-js";
-import { PREPARE_STEP, type WorkflowResult } from "../../shared";
+import {
+  correlationId,
+  errorFields,
+  PREPARE_STEP,
+  stageCompleted,
+  type ChainLogRecord,
+  type WorkflowResult,
+} from "../../shared";
 import type { ProcessorArns } from "./config";
 import { invokeStage } from "./invoke-stage";
 import { prepare, prepareRetryStrategy, systemClock, type Clock } from "./prepare";
@@ -16,9 +23,16 @@ import { prepare, prepareRetryStrategy, systemClock, type Clock } from "./prepar
  */
 const runPrepare = async (context: DurableContext, event: unknown, clock: Clock) => {
   try {
-    return await context.step(PREPARE_STEP, async () => prepare(event, clock.now()), {
-      retryStrategy: prepareRetryStrategy,
-    });
+    return await context.step(
+      PREPARE_STEP,
+      async (step) => {
+        const prepared = prepare(event, clock.now());
+        // The step's own logger adds the operation's name and attempt to the record.
+        step.logger.info(stageCompleted(PREPARE_STEP, prepared));
+        return prepared;
+      },
+      { retryStrategy: prepareRetryStrategy },
+    );
   } catch (error) {
     if (error instanceof StepError && error.cause) throw error.cause;
     throw error;
@@ -33,13 +47,32 @@ const runPrepare = async (context: DurableContext, event: unknown, clock: Clock)
  * happen only inside the step or in the processors. eslint.config.mjs enforces
  * this for this file and invoke-stage.ts. `clock` is the time the step reads;
  * tests pass one that fails or is fixed.
+ *
+ * It logs through `context.logger`, which writes nothing while the body
+ * replays what earlier invocations did: each record appears once per
+ * execution, however many invocations the execution takes.
  */
 export const createOrchestrator =
   (processorArns: ProcessorArns, clock: Clock = systemClock): DurableExecutionHandler<unknown, WorkflowResult> =>
   async (event, context) => {
-    const prepared = await runPrepare(context, event, clock);
-    const added = await invokeStage(context, "add", processorArns.add, prepared);
-    const transformed = await invokeStage(context, "transform", processorArns.transform, added);
-    const output = await invokeStage(context, "finalize", processorArns.finalize, transformed);
-    return { workflow: "completed", input: event, output };
+    context.logger.info({ event: "execution started", ...correlationId(event) } satisfies ChainLogRecord);
+    try {
+      const prepared = await runPrepare(context, event, clock);
+      const added = await invokeStage(context, "add", processorArns.add, prepared);
+      const transformed = await invokeStage(context, "transform", processorArns.transform, added);
+      const output = await invokeStage(context, "finalize", processorArns.finalize, transformed);
+      context.logger.info({
+        event: "execution succeeded",
+        id: output.id,
+        value: output.value,
+      } satisfies ChainLogRecord);
+      return { workflow: "completed", input: event, output };
+    } catch (error) {
+      context.logger.error({
+        event: "execution failed",
+        ...correlationId(event),
+        ...errorFields(error),
+      } satisfies ChainLogRecord);
+      throw error;
+    }
   };

@@ -6,9 +6,9 @@
  * - A processor is ready once its module has loaded and exported `handler`.
  * - The orchestrator is ready once it can checkpoint: the probe starts one
  *   execution against a fake checkpoint endpoint on 127.0.0.1 and stops the
- *   clock when the first checkpoint request arrives. Whatever the checkpoint
- *   client loads on first use (Node's HTTPS stack, the signer, or, for a build
- *   with the durable SDK's default client, the whole AWS Lambda client) counts.
+ *   clock when the first checkpoint request arrives. What the durable SDK loads
+ *   on first use (its default checkpoint client: the AWS Lambda client, the
+ *   credential chain, Node's HTTP stack) counts.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
@@ -65,8 +65,8 @@ const main = async (): Promise<void> => {
   }
 
   const endpoint = await fakeCheckpointEndpoint();
-  // The orchestrator reads its configuration at start-up; its checkpoint
-  // client signs its requests, so it needs (fake) credentials and a region.
+  // The orchestrator reads its configuration at start-up; the AWS SDK signs
+  // its checkpoint requests, so it needs (fake) credentials and a region.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
     AWS_REGION: "us-east-1",

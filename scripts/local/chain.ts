@@ -8,6 +8,7 @@
 import { LocalDurableTestRunner, OperationType, type DurableOperation } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import { checkpointedPayloads, durationOf, payloadBytes } from "../report/history";
+import { asInvocationOf, captureLogs } from "../report/logs";
 import type { ChainRun, OperationSummary } from "../report/run";
 import type { Handler } from "aws-lambda";
 import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
@@ -75,12 +76,13 @@ export const runLocalChain = async (event: unknown, handlers: ChainHandlers): Pr
     runner.registerFunction(LOCAL_PROCESSOR_IDS[stage], async (processorEvent, context, callback) => {
       processorCalls[stage] += 1;
       invokeInputBytes += Buffer.byteLength(JSON.stringify(processorEvent));
-      const output: unknown = await handler(processorEvent, context, callback);
+      const requestId = `${stage}-${processorCalls[stage]}`;
+      const output: unknown = await asInvocationOf(stage, requestId, () => handler(processorEvent, context, callback));
       return output;
     });
   }
 
-  const execution = await runner.run({ payload: event });
+  const [execution, logLines] = await captureLogs("orchestrator", () => runner.run({ payload: event }));
   const succeeded = execution.getStatus() === "SUCCEEDED";
   const error = succeeded ? null : execution.getError();
   return {
@@ -94,5 +96,6 @@ export const runLocalChain = async (event: unknown, handlers: ChainHandlers): Pr
     orchestratorInvocations: execution.getInvocations().length,
     processorCalls,
     checkpointBytes: invokeInputBytes + payloadBytes(execution.getHistoryEvents().flatMap(checkpointedPayloads)),
+    logLines,
   };
 };

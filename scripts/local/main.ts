@@ -15,7 +15,7 @@ import {
   wantsHelp,
   type ToolHelp,
 } from "../report/arguments";
-import { table, toJsonLine, toReport } from "../report/print";
+import { table, toJsonLine, toLogLines, toReport } from "../report/print";
 import type { ChainRun } from "../report/run";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain } from "./chain";
 import { runResumable, type ResumableRun } from "./resumable-run";
@@ -31,7 +31,11 @@ const HELP: ToolHelp = {
     `processors in this process. The event file defaults to ${DEFAULT_EVENT}.`,
   ],
   options: [
-    { option: "--json", help: ["print one line of JSON instead of the report"] },
+    { option: "--json", help: ["print one line of JSON instead of the report, with the run's log records in `logs`"] },
+    {
+      option: "--logs",
+      help: ["after the report, print the log records the functions wrote, one JSON object per line"],
+    },
     {
       option: "--interrupt-after <operation>",
       help: [
@@ -57,6 +61,7 @@ const USAGE = `${HELP.usage} (npm start -- --help lists the options)`;
 
 interface Arguments {
   json: boolean;
+  logs: boolean;
   eventFile: string;
   interruptAfter: string | null;
   simulated: Partial<Record<ProcessorStage, SimulatedFailure>>;
@@ -77,10 +82,11 @@ const parseSimulation = (value: string): [ProcessorStage, SimulatedFailure] => {
 };
 
 const parseArguments = (args: readonly string[]): Arguments => {
-  const parsed: Arguments = { json: false, eventFile: DEFAULT_EVENT, interruptAfter: null, simulated: {} };
+  const parsed: Arguments = { json: false, logs: false, eventFile: DEFAULT_EVENT, interruptAfter: null, simulated: {} };
   const files: string[] = [];
   walkArguments(args, USAGE, (arg, value) => {
     if (arg === "--json") parsed.json = true;
+    else if (arg === "--logs") parsed.logs = true;
     else if (arg === "--interrupt-after") {
       const operation = value();
       if (!OPERATIONS.includes(operation)) {
@@ -107,10 +113,7 @@ const invocationReport = (run: ResumableRun): string[] => [
       String(invocation.number),
       invocation.outcome,
       invocation.replayed.join(", ") || "-",
-      [
-        invocation.checkpointed.join(", "),
-        invocation.lost.length > 0 ? `(stopped before checkpointing ${invocation.lost.join(", ")})` : "",
-      ]
+      [invocation.checkpointed.join(", "), invocation.stopped === null ? "" : `(stopped ${invocation.stopped})`]
         .filter(Boolean)
         .join(" ") || "-",
     ]),
@@ -175,7 +178,9 @@ const main = async (): Promise<number> => {
       args.interruptAfter,
     );
   }
-  process.stdout.write(`${args.json ? toJsonLine(run) : report(run, args.eventFile)}\n`);
+  const printed = args.json ? toJsonLine(run) : report(run, args.eventFile);
+  const logs = args.logs && !args.json ? `\n\nLog records:\n${toLogLines(run)}` : "";
+  process.stdout.write(`${printed}${logs}\n`);
   return run.status === "SUCCEEDED" ? 0 : 1;
 };
 

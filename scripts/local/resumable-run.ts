@@ -29,6 +29,7 @@ import {
 } from "@aws/durable-execution-sdk-js";
 import type { Context, Handler } from "aws-lambda";
 import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { asInvocationOf, captureLogs } from "../report/logs";
 import type { ChainRun, OperationSummary } from "../report/run";
 import { LOCAL_PROCESSOR_IDS } from "./chain";
 
@@ -44,8 +45,8 @@ export interface InvocationReport {
   replayed: string[];
   /** The checkpoints this invocation made that were stored, as `<operation> <ACTION>`. */
   checkpointed: string[];
-  /** For the stopped invocation: the checkpoint it was about to make when it was stopped. */
-  lost: string[];
+  /** For the stopped invocation: when it was stopped. */
+  stopped: "before it ran" | "once its last checkpoint was stored" | null;
   outcome: "SUCCEEDED" | "FAILED" | "PENDING" | "INTERRUPTED";
 }
 
@@ -94,10 +95,14 @@ const errorObject = (error: unknown): ErrorObject =>
 
 /**
  * The durable execution service, in memory, for one execution. When
- * `interruptAfter` names an operation, the first invocation still running
- * once that operation is complete is stopped: its next checkpoint is refused
- * (as if Lambda had stopped it before the request) or, if it makes none, its
- * result is lost. The next invocation starts from what was stored.
+ * `interruptAfter` names an operation, the orchestrator is stopped the moment
+ * that operation's result is stored, before the workflow has seen it, as a
+ * Lambda timeout or crash at that moment would:
+ * - a step completes by the orchestrator's own checkpoint: the invocation that
+ *   made it is stopped as soon as the checkpoint is stored;
+ * - an invoke (or a wait) completes between invocations: the invocation that
+ *   would have delivered its result to the workflow is stopped before it runs.
+ * The next invocation starts from what was stored.
  */
 class InMemoryDurableBackend implements DurableExecutionClient {
   readonly operations = new Map<string, Operation>();
@@ -112,8 +117,6 @@ class InMemoryDurableBackend implements DurableExecutionClient {
   interruptedInvocation: number | null = null;
   /** The ids of the operations complete when the interruption came due, and how much of the log existed then. */
   interruptionPoint: { complete: Set<string>; logLength: number } | null = null;
-  /** The checkpoint the stopped invocation was about to make, refused. */
-  refused: string[] = [];
 
   constructor(
     event: unknown,
@@ -140,14 +143,15 @@ class InMemoryDurableBackend implements DurableExecutionClient {
     };
   }
 
-  /** True once, when the invocation that just ended has to be treated as stopped. */
-  takeInterruption(): boolean {
-    if (this.interruption === "due" || this.interruptedInvocation === this.invocation) {
-      this.interruption = "done";
-      this.interruptedInvocation = this.invocation;
-      return true;
-    }
-    return false;
+  /**
+   * True once, when the invocation about to start has to be stopped before it
+   * runs: the operation to interrupt after completed since the last invocation.
+   */
+  stopsBeforeRunning(number: number): boolean {
+    if (this.interruption !== "due") return false;
+    this.interruption = "done";
+    this.interruptedInvocation = number;
+    return true;
   }
 
   async getExecutionState(): Promise<GetDurableExecutionStateResponse> {
@@ -155,18 +159,16 @@ class InMemoryDurableBackend implements DurableExecutionClient {
   }
 
   async checkpoint(request: CheckpointDurableExecutionRequest): Promise<CheckpointDurableExecutionResponse> {
+    const touched = (request.Updates ?? []).map((update) => this.apply(update));
     if (this.interruption === "due") {
-      this.refused = (request.Updates ?? []).map(
-        (update) => `${update.Name ?? update.Type ?? "?"} ${update.Action ?? "?"}`,
-      );
+      // Stored, but the invocation is stopped before the SDK hands the result to the workflow.
       this.interruption = "done";
       this.interruptedInvocation = this.invocation;
       throw new DurableExecutionClientError(
-        `simulated interruption: the invocation stopped after "${this.interruptAfter ?? ""}"`,
+        `simulated interruption: the invocation stopped once "${this.interruptAfter ?? ""}" was stored`,
         { scope: DurableExecutionClientErrorScope.INVOCATION },
       );
     }
-    const touched = (request.Updates ?? []).map((update) => this.apply(update));
     return { CheckpointToken: this.nextToken(), NewExecutionState: { Operations: touched } };
   }
 
@@ -302,6 +304,15 @@ export const runResumable = async (
   handlers: ResumableHandlers,
   interruptAfter: string | null = null,
 ): Promise<ResumableRun> => {
+  const [run, logLines] = await captureLogs("orchestrator", () => execute(event, handlers, interruptAfter));
+  return { ...run, logLines };
+};
+
+const execute = async (
+  event: unknown,
+  handlers: ResumableHandlers,
+  interruptAfter: string | null,
+): Promise<ResumableRun> => {
   const backend = new InMemoryDurableBackend(event, interruptAfter);
   const orchestrator = withDurableExecution(handlers.workflow, { durableExecutionClient: backend });
   const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
@@ -310,23 +321,25 @@ export const runResumable = async (
 
   for (let number = 1; ended === null; number += 1) {
     if (number > MAX_INVOCATIONS) throw new Error(`the execution did not end within ${MAX_INVOCATIONS} invocations`);
+    if (backend.stopsBeforeRunning(number)) {
+      invocations.push({ number, replayed: [], checkpointed: [], stopped: "before it ran", outcome: "INTERRUPTED" });
+      continue;
+    }
     const replayed = [...backend.operations.values()]
       .filter((operation) => operation.Type !== OperationType.EXECUTION && isComplete(operation))
       .map((operation) => operation.Name ?? "(unnamed)");
     const logged = backend.log.length;
     const input = backend.startInvocation(number);
 
-    let outcome: InvocationReport["outcome"];
+    let outcome: InvocationReport["outcome"] = "INTERRUPTED";
     let output: Awaited<ReturnType<typeof orchestrator>> | undefined;
     try {
       output = await orchestrator(input, lambdaContext("OrchestratorFunction", `invocation-${number}`));
     } catch (error) {
-      // A refused checkpoint ends the invocation with an error, as a stopped Lambda invocation would.
+      // A stopped invocation ends with an error, as a Lambda invocation stopped by a timeout or crash would.
       if (backend.interruptedInvocation !== number) throw error;
     }
-    if (backend.takeInterruption() || output === undefined) {
-      outcome = "INTERRUPTED";
-    } else {
+    if (backend.interruptedInvocation !== number && output !== undefined) {
       outcome = output.Status;
       if (output.Status === InvocationStatus.SUCCEEDED) {
         ended = {
@@ -351,7 +364,7 @@ export const runResumable = async (
       checkpointed: backend.log
         .slice(logged)
         .map(({ update }) => `${update.Name ?? update.Type ?? "?"} ${update.Action ?? "?"}`),
-      lost: outcome === "INTERRUPTED" ? backend.refused : [],
+      stopped: outcome === "INTERRUPTED" ? "once its last checkpoint was stored" : null,
       outcome,
     });
 
@@ -370,10 +383,9 @@ export const runResumable = async (
       processorCalls[stage] += 1;
       try {
         const payload: unknown = JSON.parse(start?.Payload ?? "null");
-        const result: unknown = await handlers.processors[stage](
-          payload,
-          lambdaContext(LOCAL_PROCESSOR_IDS[stage], `${stage}-${processorCalls[stage]}`),
-          () => undefined,
+        const requestId = `${stage}-${processorCalls[stage]}`;
+        const result: unknown = await asInvocationOf(stage, requestId, () =>
+          handlers.processors[stage](payload, lambdaContext(LOCAL_PROCESSOR_IDS[stage], requestId), () => undefined),
         );
         backend.completeInvoke(id, { result });
       } catch (error) {

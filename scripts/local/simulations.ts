@@ -4,16 +4,17 @@
  * execution at once.
  */
 import type { Handler } from "aws-lambda";
-import { PayloadValidationError, stageInputName, type ProcessorStage } from "../../shared";
+import type { ProcessorStage } from "../../shared";
 
 /** The processors' Lambda timeout, in seconds (template.yaml, Globals.Function.Timeout). */
 const PROCESSOR_TIMEOUT_SECONDS = 10;
 
 /** How a simulated processor fails. */
 export const SIMULATED_FAILURES = {
-  crash: "throws on every attempt: retried, then the chain fails",
-  transient: "throws on its first attempt only: the retry recovers",
-  permanent: "rejects its payload (PayloadValidationError): the chain fails at once, no retry",
+  crash: "crashes on every attempt: retried, then the chain fails",
+  transient: "crashes on its first attempt only: the retry recovers",
+  permanent:
+    "is sent its payload with `value` as text, which it rejects (PayloadValidationError): the chain fails at once",
   timeout: "runs past its Lambda timeout on every attempt: retried, then the chain fails",
 } as const;
 
@@ -21,7 +22,10 @@ export type SimulatedFailure = keyof typeof SIMULATED_FAILURES;
 
 export const isSimulatedFailure = (name: string): name is SimulatedFailure => Object.hasOwn(SIMULATED_FAILURES, name);
 
-/** A crash, as Lambda reports one: the runtime exited before the handler returned. */
+/**
+ * A crash, as Lambda reports one: the runtime exited before the handler
+ * returned, so the processor logged nothing.
+ */
 const crash = (stage: ProcessorStage): Error => {
   const error = new Error(`simulated crash in ${stage}`);
   error.name = "Runtime.ExitError";
@@ -41,7 +45,9 @@ const timeout = (): Error => {
 
 /**
  * Processor `stage`, failing as `failure` says. `working` is the real
- * processor, which the transient failure calls from its second attempt on.
+ * processor: the transient failure calls it from its second attempt on, and
+ * the permanent one calls it with a payload it must reject, so that the
+ * rejection is the processor's own, logged as it would be.
  */
 export const simulatedProcessor = (stage: ProcessorStage, failure: SimulatedFailure, working: Handler): Handler => {
   let attempts = 0;
@@ -53,10 +59,11 @@ export const simulatedProcessor = (stage: ProcessorStage, failure: SimulatedFail
       case "transient":
         if (attempts === 1) throw crash(stage);
         return (await working(event, context, callback)) as unknown;
-      case "permanent":
-        throw new PayloadValidationError(stageInputName(stage), [
-          { field: "value", problem: "was rejected by a simulated processor" },
-        ]);
+      case "permanent": {
+        const payload = typeof event === "object" && event !== null ? event : {};
+        const value: unknown = "value" in payload ? payload.value : undefined;
+        return (await working({ ...payload, value: String(value) }, context, callback)) as unknown;
+      }
       case "timeout":
         throw timeout();
     }

@@ -2,9 +2,10 @@
  * How every tool prints a run: a report for people, or one line of JSON for
  * scripts, so that a local run, an emulated one and one in the cloud read the same.
  */
+import { toLogRecords } from "./logs";
 import type { ChainRun } from "./run";
 
-/** The one line `--json` prints. */
+/** The one line `--json` prints; `logs` when the tool caught the functions' log records. */
 export const toJsonLine = (run: ChainRun): string =>
   JSON.stringify({
     status: run.status,
@@ -13,7 +14,15 @@ export const toJsonLine = (run: ChainRun): string =>
     operations: run.operations.map(({ name, type, status }) => ({ name, type, status })),
     orchestrator_invocations: run.orchestratorInvocations,
     processor_calls: run.processorCalls,
+    ...(run.logLines === undefined ? {} : { logs: toLogRecords(run.logLines) }),
   });
+
+/**
+ * What `--logs` prints after the report: each record as the function wrote it,
+ * one JSON object per line, with `source` first to say whose log group it is in.
+ */
+export const toLogLines = (run: ChainRun): string =>
+  (run.logLines ?? []).map(({ source, line }) => `{"source":${JSON.stringify(source)},${line.slice(1)}`).join("\n");
 
 /** Left-aligned columns, two spaces apart. */
 export const table = (rows: readonly (readonly string[])[]): string => {

@@ -4,6 +4,7 @@
  * execution's history. One model, printed one way (print.ts).
  */
 import type { ProcessorStage } from "../../shared";
+import type { LogLine } from "./logs";
 
 export interface OperationSummary {
   name: string;
@@ -31,4 +32,6 @@ export interface ChainRun {
    * step's result, and each invoke's input and result (UTF-8 JSON).
    */
   checkpointBytes: number;
+  /** The log lines the functions wrote, where the tool could catch them (not for a run in the cloud). */
+  logLines?: LogLine[];
 }

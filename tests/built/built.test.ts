@@ -19,6 +19,8 @@ import * as v from "valibot";
 import { HarnessSpecSchema, type HarnessSpec } from "./spec";
 import { parseTemplate, resourceById } from "../template/load-template";
 import { loadEvent, ROOT } from "../support/events";
+import { toLogRecords } from "../../scripts/report/logs";
+import { SAMPLE_RUN_LOGS } from "../support/sample-run";
 import { CREDENTIALS, REGION, startFakeLambdaApi, type ScriptedResponse } from "../support/fake-lambda-api";
 
 // Asynchronous: the fake Lambda API answers from this process while the child runs.
@@ -53,6 +55,7 @@ const foldersUp = (folder: string): string[] => {
   return parent === folder ? [folder] : [folder, ...foldersUp(parent)];
 };
 
+const LogLinesSchema = v.array(v.object({ source: v.string(), line: v.string() }));
 const RunSchema = v.object({
   status: v.string(),
   result: v.unknown(),
@@ -60,6 +63,7 @@ const RunSchema = v.object({
   operations: v.array(v.object({ name: v.string(), type: v.string(), status: v.string() })),
   orchestratorInvocations: v.number(),
   processorCalls: v.object({ add: v.number(), transform: v.number(), finalize: v.number() }),
+  logLines: LogLinesSchema,
 });
 const SettledSchema = v.object({
   output: v.optional(v.unknown()),
@@ -72,6 +76,7 @@ const HarnessOutputSchema = v.object({
     finalize: SettledSchema,
     invalid: SettledSchema,
   }),
+  processorLogLines: LogLinesSchema,
   chain: v.object({ valid: RunSchema, invalid: RunSchema }),
 });
 
@@ -147,7 +152,13 @@ const firstInvocation = async (answer: () => ScriptedResponse) => {
         },
       },
     );
-    return { result: JSON.parse(stdout) as unknown, requests: api.requests };
+    // The orchestrator's log records come first, one per line; the script prints the handler's result last.
+    const lines = stdout.trimEnd().split("\n");
+    return {
+      result: JSON.parse(lines.at(-1) ?? "null") as unknown,
+      logLines: lines.slice(0, -1),
+      requests: api.requests,
+    };
   } finally {
     await api.close();
   }
@@ -236,6 +247,38 @@ describe("the built functions", () => {
 
     expect(bundle).not.toMatch(/import\(\s*["']@aws-sdk\/client-lambda["']\s*\)/);
     expect(bundle).toContain("CheckpointDurableExecutionCommand");
+  });
+
+  it("log the sample run's records, each once, as the source functions do", () => {
+    expect(toLogRecords(output.chain.valid.logLines)).toEqual(SAMPLE_RUN_LOGS);
+  });
+
+  it("write every record as one line of JSON that carries the payload's id, the orchestrator's with its execution", () => {
+    const lines = [...output.chain.valid.logLines, ...output.processorLogLines];
+
+    const parsed = lines.map(({ source, line }) => ({ source, record: JSON.parse(line) as unknown, line }));
+
+    expect(lines.length).toBeGreaterThan(SAMPLE_RUN_LOGS.length);
+    for (const { source, record, line } of parsed) {
+      expect(line).not.toContain("\n");
+      expect(record).toMatchObject({ level: expect.any(String), message: { event: expect.any(String) } });
+      if (source === "orchestrator") expect(record).toMatchObject({ executionArn: expect.any(String) });
+    }
+    // The invalid event has no id to carry; every other record has the sample's.
+    expect(parsed.filter(({ line }) => !line.includes('"id":"test-123"')).map(({ source }) => source)).toEqual(["add"]);
+  });
+
+  it("log a rejected payload at ERROR with its validation message, minified", () => {
+    const rejected = toLogRecords(output.processorLogLines).filter((record) => record.outcome === "rejected");
+
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        source: "add",
+        level: "ERROR",
+        errorType: "PayloadValidationError",
+        errorMessage: expect.stringMatching(/^Invalid add input: id is missing;/),
+      }),
+    ]);
   });
 
   it("fail events/orchestrator-invalid.json with PayloadValidationError and invoke nothing", () => {

@@ -2,7 +2,8 @@
  * One invocation of the built orchestrator, as Lambda starts an execution:
  * `node first-invocation.mjs <bundle> <event-file> <execution-arn>`, with the
  * checkpoint endpoint, credentials, region and processor ARNs in the
- * environment. Prints the handler's result as one line of JSON.
+ * environment. Prints the handler's result as one line of JSON, after the
+ * lines the orchestrator logged.
  *
  * The orchestrator checkpoints through the client it bundles; the local durable
  * runner (harness.ts) replaces that client, so only this run exercises it.

@@ -11,6 +11,7 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import * as v from "valibot";
 import { runLocalChain, useLocalProcessorIds } from "../../scripts/local/chain";
+import { asInvocationOf, captureLogs } from "../../scripts/report/logs";
 import { HarnessSpecSchema, type BuiltFunction } from "./spec";
 
 type ProcessorFunction = (event: unknown) => Promise<unknown>;
@@ -75,12 +76,17 @@ const main = async (): Promise<void> => {
   if (!isDurableHandler(orchestrator)) throw new Error(`${spec.functions.orchestrator.handler} is not a function`);
   const handlers = { orchestrator, processors };
 
-  const processorRuns = {
-    add: await settle(() => processors.add(event("add"))),
-    transform: await settle(() => processors.transform(event("transform"))),
-    finalize: await settle(() => processors.finalize(event("finalize"))),
-    invalid: await settle(() => processors.add({ value: "5" })),
-  };
+  // Each processor on its own, as `sam local invoke` would run it; what it logs is caught, as Lambda would.
+  const [processorRuns, processorLogLines] = await captureLogs("processor", async () => ({
+    add: await asInvocationOf("add", "add-alone", () => settle(() => processors.add(event("add")))),
+    transform: await asInvocationOf("transform", "transform-alone", () =>
+      settle(() => processors.transform(event("transform"))),
+    ),
+    finalize: await asInvocationOf("finalize", "finalize-alone", () =>
+      settle(() => processors.finalize(event("finalize"))),
+    ),
+    invalid: await asInvocationOf("add", "add-invalid", () => settle(() => processors.add({ value: "5" }))),
+  }));
 
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
   try {
@@ -88,7 +94,7 @@ const main = async (): Promise<void> => {
       valid: await runLocalChain(event("orchestrator"), handlers),
       invalid: await runLocalChain(event("orchestrator-invalid"), handlers),
     };
-    process.stdout.write(`${JSON.stringify({ processors: processorRuns, chain })}\n`);
+    process.stdout.write(`${JSON.stringify({ processors: processorRuns, processorLogLines, chain })}\n`);
   } finally {
     await LocalDurableTestRunner.teardownTestEnvironment();
   }

@@ -97,16 +97,60 @@ const referencesIn = (value: unknown): string[] => {
       });
     });
 
-    it("attaches no managed policy to the orchestrator and grants it nothing on every resource", () => {
+    it("attaches no managed policy to the orchestrator, and grants on every resource only what X-Ray allows no other way", () => {
       const role = v.parse(RoleSchema, resource("OrchestratorRole")).Properties;
       const checkpoint = v.parse(RolePolicySchema, resource("OrchestratorCheckpointPolicy")).Properties;
 
-      const resourcesGranted = [...role.Policies.map((policy) => policy.PolicyDocument), checkpoint.PolicyDocument]
+      const everywhere = [...role.Policies.map((policy) => policy.PolicyDocument), checkpoint.PolicyDocument]
         .flatMap((document) => document.Statement)
-        .flatMap((statement) => [statement.Resource].flat());
+        .filter((statement) => [statement.Resource].flat().includes("*"));
 
       expect(role.ManagedPolicyArns).toEqual([]);
-      expect(resourcesGranted).not.toContain("*");
+      // PutTraceSegments and PutTelemetryRecords have no resource-level permissions (IAM Service Authorization Reference).
+      expect(everywhere).toEqual([
+        { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+      ]);
+    });
+
+    it("lets the orchestrator send to its dead-letter queue and to no other queue", () => {
+      const statements = statementsOf("OrchestratorRole").filter((statement) =>
+        JSON.stringify(statement.Action).includes("sqs:"),
+      );
+
+      expect(statements).toEqual([
+        { Effect: "Allow", Action: "sqs:SendMessage", Resource: { "Fn::GetAtt": ["FailedStartsQueue", "Arn"] } },
+      ]);
+      expect(resource("OrchestratorFunction").Properties["DeadLetterConfig"]).toEqual({
+        TargetArn: { "Fn::GetAtt": ["FailedStartsQueue", "Arn"] },
+      });
+    });
+
+    it("traces all four functions", () => {
+      const tracing = ["OrchestratorFunction", ...PROCESSORS].map((id) => [
+        id,
+        resource(id).Properties["TracingConfig"],
+      ]);
+
+      expect(tracing).toEqual(["OrchestratorFunction", ...PROCESSORS].map((id) => [id, { Mode: "Active" }]));
+    });
+
+    it("grants the orchestrator these eight actions and no other", () => {
+      const checkpoint = v.parse(RolePolicySchema, resource("OrchestratorCheckpointPolicy")).Properties;
+
+      const actions = [...statementsOf("OrchestratorRole"), ...checkpoint.PolicyDocument.Statement].flatMap(
+        (statement) => [statement.Action].flat(),
+      );
+
+      expect(actions.sort()).toEqual([
+        "lambda:CheckpointDurableExecution",
+        "lambda:GetDurableExecutionState",
+        "lambda:InvokeFunction",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+        "xray:PutTelemetryRecords",
+        "xray:PutTraceSegments",
+      ]);
     });
 
     it("lets the orchestrator write its logs to its own log group only", () => {
@@ -163,11 +207,12 @@ const referencesIn = (value: unknown): string[] => {
       expect(versions).toEqual(PROCESSORS.map((processor) => ["AWS::Lambda::Version", { Ref: processor }]));
     });
 
-    it.each(PROCESSORS)("gives %s no permission beyond writing its logs", (processor) => {
+    it.each(PROCESSORS)("gives %s no permission beyond writing its logs and its traces", (processor) => {
       const properties = v.parse(RoleSchema, resource(`${processor}Role`)).Properties;
 
       expect(properties.ManagedPolicyArns).toEqual([
         expect.stringMatching(/^arn:aws[\w-]*:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole$/),
+        expect.stringMatching(/^arn:aws[\w-]*:iam::aws:policy\/AWSXrayWriteOnlyAccess$/),
       ]);
       expect(properties.Policies).toEqual([]);
     });

@@ -7,6 +7,15 @@ import { prepare } from "../../functions/orchestrator/prepare";
 import { handler as transformHandler } from "../../functions/transform/index";
 import { LIMITS } from "../../shared";
 import { loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
+import { dropProcessorLogs } from "../support/logs";
+
+let restoreConsole: () => void;
+beforeAll(() => {
+  restoreConsole = dropProcessorLogs();
+});
+afterAll(() => {
+  restoreConsole();
+});
 
 const ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-".split("");
 

@@ -102,8 +102,7 @@ describe("a processor that rejects its payload", () => {
     expect(run.status).toBe("FAILED");
     expect(run.error).toEqual({
       errorType: "ChainStageError",
-      errorMessage:
-        "transform failed after 1 attempt: Invalid transform input: value was rejected by a simulated processor",
+      errorMessage: 'transform failed after 1 attempt: Invalid transform input: value must be a number, received "15"',
     });
     expect(shapeOf(run.operations)).toEqual([
       "prepare STEP SUCCEEDED",

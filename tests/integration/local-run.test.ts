@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../support/events";
-import { successfulSampleRunJson } from "../support/sample-run";
+import { SAMPLE_RUN_LOGS, successfulSampleRunJson } from "../support/sample-run";
 import { scratchFile } from "../support/scratch";
 import { maskTimestamps, runNpm } from "../support/npm";
 
@@ -79,6 +79,7 @@ describe("npm start", () => {
     expect(JSON.parse(stdout)).toEqual(
       successfulSampleRunJson(
         expect.objectContaining({ workflow: "completed", output: expect.objectContaining({ value: 35 }) }),
+        SAMPLE_RUN_LOGS,
       ),
     );
   });
@@ -100,7 +101,7 @@ describe("npm start", () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain("Orchestrator invocations (stopped after add, then resumed):");
-    expect(stdout).toMatch(/2 +INTERRUPTED +prepare, add +\(stopped before checkpointing transform START\)/);
+    expect(stdout).toMatch(/2 +INTERRUPTED +- +\(stopped before it ran\)/);
     expect(stdout).toMatch(/3 +PENDING +prepare, add +transform START/);
     expect(stdout).toContain("Checkpointed again after the interruption: nothing");
     expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 1");
@@ -121,7 +122,7 @@ describe("npm start", () => {
   it.each([
     [
       "transform:permanent",
-      "transform failed after 1 attempt: Invalid transform input: value was rejected by a simulated processor",
+      'transform failed after 1 attempt: Invalid transform input: value must be a number, received "15"',
     ],
     ["finalize", "finalize failed after 3 attempts: simulated crash in finalize"],
     ["finalize:timeout", "finalize failed after 3 attempts: Task timed out after 10.00 seconds"],

@@ -6,6 +6,7 @@ import type { Clock } from "../../functions/orchestrator/prepare";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, type ChainHandlers } from "../../scripts/local/chain";
 import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
 import { loadEvent, type EventName } from "../support/events";
+import { captureLogs } from "../../scripts/report/logs";
 
 // skipTime: the runner skips the backoff between attempts instead of waiting it out.
 let handlers: ChainHandlers;
@@ -52,7 +53,8 @@ const runWithClock = async (eventName: EventName, clock: Clock) => {
     });
   }
 
-  const execution = await runner.run({ payload: loadEvent(eventName) });
+  // The orchestrator's log records are caught, not printed: tests/integration/logs.test.ts checks them.
+  const [execution] = await captureLogs("orchestrator", () => runner.run({ payload: loadEvent(eventName) }));
 
   const stepEvents = execution.getHistoryEvents().filter((event) => event.Name === PREPARE_STEP);
   return {

@@ -70,6 +70,7 @@ const templateSchema = v.object({
       Type: v.string(),
       Properties: v.optional(v.record(v.string(), v.unknown()), {}),
       Metadata: v.optional(v.record(v.string(), v.unknown()), {}),
+      Condition: v.optional(v.string()),
       DeletionPolicy: v.optional(v.string()),
       UpdateReplacePolicy: v.optional(v.string()),
     }),

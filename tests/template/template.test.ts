@@ -110,28 +110,45 @@ describe("template.yaml", () => {
       expect(codeUris).toEqual(expected);
     });
 
-    it("bundles every function the same way, as an ES module that can still require Node built-ins", () => {
-      const withoutEntryPoints = functions.map(([id, fn]) => {
-        const buildProperties = v.parse(v.record(v.string(), v.unknown()), valueAt(fn.Metadata, "BuildProperties"));
-        const { EntryPoints: _entryPoints, KeepNames: _keepNames, ...rest } = buildProperties;
+    /** A function's BuildProperties. */
+    const buildOf = (fn: (typeof functions)[number][1]) =>
+      v.parse(v.record(v.string(), v.unknown()), valueAt(fn.Metadata, "BuildProperties"));
+
+    it("bundles every function the same way, as a minified ES module with everything in it", () => {
+      const shared = functions.map(([id, fn]) => {
+        const { EntryPoints: _entryPoints, KeepNames: _keepNames, Banner: _banner, ...rest } = buildOf(fn);
         return [id, { BuildMethod: fn.Metadata["BuildMethod"], ...rest }];
       });
 
-      const orchestratorBuild = withoutEntryPoints[0]?.[1];
+      const orchestratorBuild = shared[0]?.[1];
 
-      expect(withoutEntryPoints).toEqual(functions.map(([id]) => [id, orchestratorBuild]));
-      expect(orchestratorBuild).toMatchObject({
+      expect(shared).toEqual(functions.map(([id]) => [id, orchestratorBuild]));
+      expect(orchestratorBuild).toEqual({
         BuildMethod: "esbuild",
         Format: "esm",
         OutExtension: [".js=.mjs"],
-        Banner: [expect.stringMatching(/^js=import .+;const require = \w+\(import\.meta\.url\);$/)],
+        Target: "es2023",
+        MainFields: "module,main",
+        Minify: true,
+        Sourcemap: false,
       });
-      // Bundled, not left to the runtime: the Lambda client the tests ran with is the one that ships.
-      expect(orchestratorBuild).not.toHaveProperty("External");
+    });
+
+    it("gives only the orchestrator, which bundles the AWS SDK, the banner that lets CommonJS code require Node built-ins", () => {
+      const banners = functions.map(([id, fn]) => [id, buildOf(fn)["Banner"]]);
+
+      expect(banners).toEqual(
+        functions.map(([id]) => [
+          id,
+          id === ORCHESTRATOR_ID
+            ? [expect.stringMatching(/^js=import .+;const require = \w+\(import\.meta\.url\);$/)]
+            : undefined,
+        ]),
+      );
     });
 
     it("keeps the orchestrator's class names while minifying, so that the durable SDK's errors keep their names", () => {
-      const keepNames = functions.map(([id, fn]) => [id, valueAt(fn.Metadata, "BuildProperties", "KeepNames")]);
+      const keepNames = functions.map(([id, fn]) => [id, buildOf(fn)["KeepNames"]]);
 
       expect(keepNames).toEqual(functions.map(([id]) => [id, id === ORCHESTRATOR_ID ? true : undefined]));
     });
@@ -295,6 +312,97 @@ describe("template.yaml", () => {
 
       expect(logFormat).toBe("JSON");
       expect(overrides).toEqual([]);
+    });
+  });
+
+  describe("observability", () => {
+    it("traces every function with X-Ray", () => {
+      const overrides = functions.filter(([, fn]) => fn.Properties["Tracing"] !== undefined);
+
+      const tracing = valueAt(template.Globals, "Function", "Tracing");
+
+      expect(tracing).toBe("Active");
+      expect(overrides).toEqual([]);
+    });
+
+    it("takes every function's application log level from the ApplicationLogLevel parameter", () => {
+      const parameter = template.Parameters["ApplicationLogLevel"];
+
+      const level = valueAt(template.Globals, "Function", "LoggingConfig", "ApplicationLogLevel");
+
+      expect(level).toEqual({ Ref: "ApplicationLogLevel" });
+      expect(parameter).toMatchObject({
+        Type: "String",
+        Default: "INFO",
+        AllowedValues: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"],
+      });
+    });
+
+    it("sends a failed asynchronous start to an encrypted queue that keeps it for 14 days", () => {
+      const deadLetter = orchestrator.Properties["DeadLetterQueue"];
+      const queue = resourceById(template, "FailedStartsQueue");
+
+      expect(deadLetter).toEqual({ Type: "SQS", TargetArn: { "Fn::GetAtt": ["FailedStartsQueue", "Arn"] } });
+      expect(queue).toMatchObject({
+        Type: "AWS::SQS::Queue",
+        Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 },
+      });
+    });
+
+    it.each([
+      ["FailedExecutionsAlarm", "DurableExecutionFailed", "failed-executions"],
+      ["TimedOutExecutionsAlarm", "DurableExecutionTimedOut", "timed-out-executions"],
+    ])("raises %s on any %s of the orchestrator, named after the stack, to the topic", (id, metric, suffix) => {
+      const alarm = resourceById(template, id);
+
+      expect(alarm.Type).toBe("AWS::CloudWatch::Alarm");
+      expect(alarm.Properties).toMatchObject({
+        AlarmName: { "Fn::Sub": `\${AWS::StackName}-${suffix}` },
+        Namespace: "AWS/Lambda",
+        MetricName: metric,
+        Dimensions: [{ Name: "FunctionName", Value: { Ref: ORCHESTRATOR_ID } }],
+        Statistic: "Sum",
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+        AlarmActions: [{ Ref: "AlarmTopic" }],
+      });
+    });
+
+    it("raises one alarm on the errors of exactly the three processors, named after the stack, to the topic", () => {
+      const alarm = resourceById(template, "ProcessorErrorsAlarm");
+      const metrics = v.parse(
+        v.array(v.object({ Id: v.string(), Expression: v.optional(v.string()), MetricStat: v.optional(v.unknown()) })),
+        alarm.Properties["Metrics"],
+      );
+
+      const summed = metrics.filter((metric) => metric.MetricStat !== undefined);
+      const expression = metrics.find((metric) => metric.Expression !== undefined)?.Expression;
+
+      expect(alarm.Properties).toMatchObject({
+        AlarmName: { "Fn::Sub": "${AWS::StackName}-processor-errors" },
+        AlarmActions: [{ Ref: "AlarmTopic" }],
+        Threshold: 1,
+      });
+      expect(summed.map((metric) => valueAt(metric.MetricStat, "Metric"))).toEqual(
+        PROCESSOR_STAGES.map((stage) => ({
+          Namespace: "AWS/Lambda",
+          MetricName: "Errors",
+          Dimensions: [{ Name: "FunctionName", Value: { Ref: PROCESSOR_FUNCTION_IDS[stage] } }],
+        })),
+      );
+      expect(expression?.split(" + ").sort()).toEqual(summed.map((metric) => metric.Id).sort());
+    });
+
+    it("subscribes the AlarmEmail address to the topic only when one is given", () => {
+      const subscription = resourceById(template, "AlarmEmailSubscription");
+
+      expect(template.Parameters["AlarmEmail"]).toMatchObject({ Type: "String", Default: "" });
+      expect(subscription).toMatchObject({
+        Type: "AWS::SNS::Subscription",
+        Condition: "HasAlarmEmail",
+        Properties: { TopicArn: { Ref: "AlarmTopic" }, Protocol: "email", Endpoint: { Ref: "AlarmEmail" } },
+      });
     });
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as v from "valibot";
 import { handler as addHandler } from "../../functions/add/index";
 import { handler as finalizeHandler } from "../../functions/finalize/index";
@@ -24,6 +24,15 @@ import {
   wirePayload,
   type MalformedEvent,
 } from "../support/bad-input";
+import { dropProcessorLogs } from "../support/logs";
+
+let restoreConsole: () => void;
+beforeAll(() => {
+  restoreConsole = dropProcessorLogs();
+});
+afterAll(() => {
+  restoreConsole();
+});
 
 const HANDLERS: { readonly [S in ProcessorStage]: ProcessorHandler<S> } = {
   add: addHandler,

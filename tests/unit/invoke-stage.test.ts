@@ -10,7 +10,7 @@ import { isPermanentFailure, PROCESSOR_RETRY } from "../../functions/orchestrato
 import { ChainStageError, PayloadValidationError, type StageInput } from "../../shared";
 import { loadEvent } from "../support/events";
 
-type Call = ["invoke", string, string, unknown] | ["wait", string, unknown];
+type Call = ["invoke", string, string, unknown] | ["wait", string, unknown] | ["log", unknown];
 
 /** A context whose invokes give `outcomes` in turn: a value to return, or an error to throw. */
 const recordingContext = (outcomes: readonly ({ returns: unknown } | { throws: unknown })[]) => {
@@ -27,6 +27,11 @@ const recordingContext = (outcomes: readonly ({ returns: unknown } | { throws: u
     },
     wait: async (name: string, duration: unknown) => {
       calls.push(["wait", name, duration]);
+    },
+    logger: {
+      info: (record: unknown) => {
+        calls.push(["log", record]);
+      },
     },
   };
   return { context: context as unknown as DurableContext, calls };
@@ -53,7 +58,10 @@ describe("invokeStage", () => {
     const output = await invokeStage(context, "add", "add-arn", ADD_INPUT);
 
     expect(output).toEqual(ADD_OUTPUT);
-    expect(calls).toEqual([["invoke", "add", "add-arn", ADD_INPUT]]);
+    expect(calls).toEqual([
+      ["invoke", "add", "add-arn", ADD_INPUT],
+      ["log", { event: "stage completed", stage: "add", id: "test-123", value: 15 }],
+    ]);
   });
 
   it("waits 2 s, then 4 s, before the second and third attempts, under names that say so", async () => {
@@ -66,7 +74,7 @@ describe("invokeStage", () => {
       ["wait", "add-wait-2", { seconds: 2 }],
       ["wait", "add-wait-3", { seconds: 4 }],
     ]);
-    expect(calls.map(([kind, name]) => `${kind} ${name}`)).toEqual([
+    expect(calls.filter(([kind]) => kind !== "log").map(([kind, name]) => `${kind} ${String(name)}`)).toEqual([
       "invoke add",
       "wait add-wait-2",
       "invoke add",
@@ -101,6 +109,14 @@ describe("invokeStage", () => {
       message: "add failed after 1 attempt: Invalid add input: value must be a number",
     });
     expect(calls).toHaveLength(1);
+  });
+
+  it("logs nothing for a stage that failed: the execution's failure is logged once, by the workflow", async () => {
+    const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { throws: crash }]);
+
+    await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+
+    expect(calls.filter(([kind]) => kind === "log")).toEqual([]);
   });
 
   it("does not retry an output outside the contract, and names the output", async () => {

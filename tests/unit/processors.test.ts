@@ -1,9 +1,18 @@
-import { describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { handler as addHandler } from "../../functions/add/index";
 import { handler as finalizeHandler } from "../../functions/finalize/index";
 import { handler as transformHandler } from "../../functions/transform/index";
-import { PayloadValidationError } from "../../shared";
+import { PayloadValidationError, PreparedPayloadSchema, processorHandler } from "../../shared";
 import { loadEvent } from "../support/events";
+import { dropProcessorLogs, withLogs } from "../support/logs";
+
+let restoreConsole: () => void;
+beforeAll(() => {
+  restoreConsole = dropProcessorLogs();
+});
+afterAll(() => {
+  restoreConsole();
+});
 
 describe("the add processor", () => {
   it("adds 10 to value and marks stage 1 completed", async () => {
@@ -75,5 +84,65 @@ describe("the finalize processor", () => {
     await expect(finalizeHandler("{}")).rejects.toThrow(
       "Invalid finalize input: (payload) must be a JSON object, received a string",
     );
+  });
+});
+
+describe("each processor's log", () => {
+  it("has one record per invocation with the stage, the payload's id, the outcome and the value", async () => {
+    const { outcome, records } = await withLogs("add", () => addHandler(loadEvent("add")));
+
+    expect(outcome).toEqual({ value: expect.objectContaining({ value: 15 }) });
+    expect(records).toEqual([
+      {
+        source: "add",
+        level: "INFO",
+        message: "payload processed",
+        stage: "add",
+        id: "test-123",
+        outcome: "succeeded",
+        value: 15,
+      },
+    ]);
+  });
+
+  it("logs a rejected payload at ERROR with the id it came with and the validation message", async () => {
+    const event = { ...loadEvent("transform"), step1_completed: "yes" };
+
+    const { outcome, records } = await withLogs("transform", () => transformHandler(event));
+
+    expect(outcome).toEqual({ error: expect.any(PayloadValidationError) });
+    expect(records).toEqual([
+      {
+        source: "transform",
+        level: "ERROR",
+        message: "payload processed",
+        stage: "transform",
+        id: "test-123",
+        outcome: "rejected",
+        errorType: "PayloadValidationError",
+        errorMessage: 'Invalid transform input: step1_completed must be true, received "yes"',
+      },
+    ]);
+  });
+
+  it("logs a payload without an id without one, rather than inventing it", async () => {
+    const { records } = await withLogs("finalize", () => finalizeHandler({ value: 1 }));
+
+    expect(records).toEqual([expect.not.objectContaining({ id: expect.anything() })]);
+    expect(records[0]).toMatchObject({ outcome: "rejected", errorType: "PayloadValidationError" });
+  });
+
+  it("logs a processor whose own code throws as failed, with the error's type, and lets the error through", async () => {
+    const bug = new RangeError("the stage's code broke");
+    const broken = processorHandler("add", PreparedPayloadSchema, () => {
+      throw bug;
+    });
+
+    const { outcome, records } = await withLogs("add", () => broken(loadEvent("add")));
+
+    expect(outcome).toEqual({ error: bug });
+    expect(records).toEqual([
+      expect.objectContaining({ level: "ERROR", outcome: "failed", errorType: "RangeError", id: "test-123" }),
+    ]);
   });
 });
