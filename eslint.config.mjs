@@ -56,7 +56,12 @@ export default defineConfig(
       ],
     },
   },
-  { files: ["**/*.mjs"], extends: [eslint.configs.recommended] },
+  {
+    // Plain JavaScript run by Node itself (scripts/setup/check-node.mjs must run on any Node.js).
+    files: ["**/*.mjs"],
+    extends: [eslint.configs.recommended],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+  },
   {
     files: ["**/*.cjs"],
     extends: [eslint.configs.recommended],

@@ -2,8 +2,8 @@ import type { AddedPayload, TransformedPayload } from "../../shared";
 
 /**
  * Stage 2: doubles `value` and upper-cases `name`. `toUpperCase` uses Unicode's
- * default case mapping, the same in every locale (unlike `toLocaleUpperCase`,
- * which turns `i` into `İ` under a Turkish locale).
+ * default case mapping, the same in every locale (Turkish case mapping,
+ * `toLocaleUpperCase("tr")`, would turn `i` into `İ`).
  */
 export const transform = (input: AddedPayload): TransformedPayload => ({
   ...input,

@@ -39,8 +39,8 @@ const HELP: ToolHelp = {
     {
       option: "--interrupt-after <operation>",
       help: [
-        `stop the orchestrator after ${OPERATIONS.join(", ")}, as a Lambda timeout or crash`,
-        "would, then resume it from its checkpoints",
+        `stop the orchestrator once ${OPERATIONS.join(", ")} has its result stored, before the`,
+        "workflow sees it (as a Lambda timeout or crash would), then resume it from its checkpoints",
       ],
     },
     {
@@ -121,9 +121,15 @@ const invocationReport = (run: ResumableRun): string[] => [
   `Checkpointed again after the interruption: ${run.recheckpointedAfterInterruption.join(", ") || "nothing"}`,
 ];
 
+/** Said under the operations when the run waited: locally, no time passes. */
+const WAITS_SKIPPED = "  (locally a wait ends at once; in Lambda it lasts what the orchestrator asked for)";
+
 const report = (run: ChainRun | ResumableRun, eventFile: string): string =>
   toReport(run, eventFile, {
-    afterOperations: "invocations" in run && run.interruptedAfter !== null ? invocationReport(run) : [],
+    afterOperations: [
+      ...(run.operations.some((operation) => operation.type === "WAIT") ? [WAITS_SKIPPED] : []),
+      ...("invocations" in run && run.interruptedAfter !== null ? invocationReport(run) : []),
+    ],
   });
 
 /** The processors, with the ones `--simulate-failure` names replaced. */

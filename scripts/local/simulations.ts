@@ -13,8 +13,7 @@ const PROCESSOR_TIMEOUT_SECONDS = 10;
 export const SIMULATED_FAILURES = {
   crash: "crashes on every attempt: retried, then the chain fails",
   transient: "crashes on its first attempt only: the retry recovers",
-  permanent:
-    "is sent its payload with `value` as text, which it rejects (PayloadValidationError): the chain fails at once",
+  permanent: "is sent `value` as text and rejects it (PayloadValidationError): the chain fails at once",
   timeout: "runs past its Lambda timeout on every attempt: retried, then the chain fails",
 } as const;
 

@@ -3,7 +3,14 @@ import { handler as addHandler } from "../../functions/add/index";
 import { handler as finalizeHandler } from "../../functions/finalize/index";
 import { handler as transformHandler } from "../../functions/transform/index";
 import { PayloadValidationError, PreparedPayloadSchema, processorHandler } from "../../shared";
-import { loadEvent } from "../support/events";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildSync } from "esbuild";
+import { rejectionFrom } from "../support/errors";
+import { loadEvent, ROOT } from "../support/events";
 import { dropProcessorLogs, withLogs } from "../support/logs";
 
 let restoreConsole: () => void;
@@ -26,9 +33,15 @@ describe("the add processor", () => {
   it("refuses a payload that skipped prepare and names the missing field", async () => {
     const { prepared_at, ...event } = loadEvent("add");
 
-    await expect(addHandler(event)).rejects.toThrow(
-      new PayloadValidationError("add input", [{ field: "prepared_at", problem: "is missing" }]),
-    );
+    const error = await rejectionFrom(addHandler(event));
+
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    expect(error).toMatchObject({
+      name: "PayloadValidationError",
+      payload: "add input",
+      issues: [{ field: "prepared_at", problem: "is missing" }],
+      message: "Invalid add input: prepared_at is missing",
+    });
   });
 
   it("returns the same output when invoked twice with the same event", async () => {
@@ -47,19 +60,44 @@ describe("the transform processor", () => {
     expect(output).toEqual({ ...event, value: 30, transformed_name: "DEMO", step2_completed: true });
   });
 
-  it("upper-cases the same way in every locale", async () => {
-    // Under a Turkish locale, toLocaleUpperCase would turn "i" into "İ".
+  it("upper-cases by Unicode's default mapping, not the Turkish one, even when run under a Turkish locale", () => {
+    // Arrange: transform's logic, bundled, run by a Node whose default locale is Turkish.
+    const bundle = path.join(mkdtempSync(path.join(tmpdir(), "transform-")), "transform.mjs");
+    buildSync({
+      entryPoints: [path.join(ROOT, "functions", "transform", "transform.ts")],
+      bundle: true,
+      format: "esm",
+      outfile: bundle,
+      logLevel: "error",
+    });
     const event = { ...loadEvent("transform"), name: "istanbul straße" };
+    const script =
+      `const { transform } = await import(${JSON.stringify(pathToFileURL(bundle).href)});` +
+      `console.log(JSON.stringify({ locale: Intl.DateTimeFormat().resolvedOptions().locale, ` +
+      `name: transform(${JSON.stringify(event)}).transformed_name }));`;
 
-    const output = await transformHandler(event);
+    // Act
+    const output = execFileSync(process.execPath, ["--input-type=module", "--eval", script], {
+      env: { ...process.env, LC_ALL: "tr_TR.UTF-8", LANG: "tr_TR.UTF-8" },
+      encoding: "utf8",
+    });
 
-    expect(output.transformed_name).toBe("ISTANBUL STRASSE");
+    // Assert: the locale took effect, and the name is upper-cased as everywhere else.
+    expect(JSON.parse(output)).toEqual({ locale: "tr-TR", name: "ISTANBUL STRASSE" });
+    expect(event.name.toLocaleUpperCase("tr")).toBe("İSTANBUL STRASSE");
   });
 
   it("refuses the add input (a stage skipped) and names the missing flag", async () => {
     const event = loadEvent("add");
 
-    await expect(transformHandler(event)).rejects.toThrow("Invalid transform input: step1_completed is missing");
+    const error = await rejectionFrom(transformHandler(event));
+
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    expect(error).toMatchObject({
+      payload: "transform input",
+      issues: [{ field: "step1_completed", problem: "is missing" }],
+      message: "Invalid transform input: step1_completed is missing",
+    });
   });
 });
 
@@ -75,15 +113,23 @@ describe("the finalize processor", () => {
   it("refuses a value that add and transform could not have produced", async () => {
     const event = { ...loadEvent("finalize"), value: 1e15 };
 
-    await expect(finalizeHandler(event)).rejects.toThrow(
-      "Invalid finalize input: value must be at most 2.00000000002e+12, received 1000000000000000",
-    );
+    const error = await rejectionFrom(finalizeHandler(event));
+
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    expect(error).toMatchObject({
+      issues: [{ field: "value", problem: "must be at most 2.00000000002e+12, received 1000000000000000" }],
+      message: "Invalid finalize input: value must be at most 2.00000000002e+12, received 1000000000000000",
+    });
   });
 
   it("refuses a string event and says what it received", async () => {
-    await expect(finalizeHandler("{}")).rejects.toThrow(
-      "Invalid finalize input: (payload) must be a JSON object, received a string",
-    );
+    const error = await rejectionFrom(finalizeHandler("{}"));
+
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    expect(error).toMatchObject({
+      issues: [{ field: "(payload)", problem: "must be a JSON object, received a string" }],
+      message: "Invalid finalize input: (payload) must be a JSON object, received a string",
+    });
   });
 });
 
