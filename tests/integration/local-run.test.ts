@@ -1,25 +1,18 @@
 import { describe, expect, it } from "@jest/globals";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { ROOT } from "../support/events";
+import { blockAfter, documentText, transcripts } from "../support/docs";
 import { SAMPLE_RUN_LOGS, successfulSampleRunJson } from "../support/sample-run";
 import { scratchFile } from "../support/scratch";
 import { maskTimestamps, runNpm } from "../support/npm";
 
 const npmStart = (...args: string[]) => runNpm("start", args);
 
-/** Durations and the prepared_at stamp differ between runs; everything else must match. */
-const normalise = (output: string): string => maskTimestamps(output.replace(/\d+ ms/g, "<n> ms")).trimEnd();
+/** Durations, timestamps and the local runner's generated ids differ between runs; everything else must match. */
+const normalise = (output: string): string =>
+  maskTimestamps(output.replace(/\d+ ms/g, "<n> ms"))
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>")
+    .trimEnd();
 
-const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
-
-/** The first fenced block (of `language`) after `marker` in README.md. */
-const readmeBlockAfter = (marker: string, language = "text"): string => {
-  const start = README.indexOf(marker);
-  const block = start < 0 ? null : new RegExp("```" + language + "\\n([\\s\\S]*?)```").exec(README.slice(start));
-  if (!block?.[1]) throw new Error(`README.md has no text block after "${marker}"`);
-  return block[1];
-};
+const LOCAL_RUNNER = "docs/local-runner.md";
 
 describe("npm start", () => {
   it("runs events/orchestrator.json by default, prints the timeline and exits 0", () => {
@@ -34,41 +27,55 @@ describe("npm start", () => {
     expect(stdout).toContain('"transformed_name": "DEMO"');
   });
 
-  it("prints what the README shows for the sample event", () => {
-    const shown = readmeBlockAfter("`events/orchestrator.json` it prints:");
+  it("prints what the docs show for the sample event, and the README's trimmed copy of it", () => {
+    const shown = blockAfter(LOCAL_RUNNER, "For `events/orchestrator.json` it prints");
+    const trimmed = blockAfter("README.md", "(trimmed here; durations and timestamps vary)");
 
     const { stdout } = npmStart();
 
     expect(normalise(stdout)).toBe(normalise(shown));
+    expect(normalise(stdout)).toContain(normalise(trimmed));
   });
 
-  it("prints the validation error the README shows for the invalid event", () => {
-    const shown = readmeBlockAfter("ends\n`FAILED` with error type `PayloadValidationError`:");
+  it.each(transcripts(LOCAL_RUNNER).map(({ command, shown }) => [command, shown]))(
+    "prints for `%s` what the docs show",
+    (command, shown) => {
+      const [, , ...args] = command.replace(" --silent", "").split(" ");
+      expect(command).toMatch(/^npm start( --silent)? --/);
+
+      const { stdout } = npmStart(...args.slice(1));
+
+      expect(normalise(stdout)).toContain(normalise(shown));
+    },
+  );
+
+  it("prints the validation error the design shows for the invalid event", () => {
+    const shown = blockAfter("docs/design.md", "ends `FAILED`\nwith that error type:");
 
     const { stdout } = npmStart("events/orchestrator-invalid.json");
 
     expect(stdout).toContain(shown.trimEnd());
   });
 
-  it("prints the interrupted run the README shows", () => {
-    const shown = readmeBlockAfter("lets the next invocation resume from what was stored:");
-    const [command, ...expected] = shown.trimEnd().split("\n");
+  it("prints the log records the docs show", () => {
+    const shown = blockAfter(LOCAL_RUNNER, "log groups (one JSON object per line");
 
-    const { stdout } = npmStart("--interrupt-after", "add");
+    const { stdout } = npmStart("--logs");
 
-    expect(command).toBe("$ npm start -- --interrupt-after add");
-    expect(normalise(stdout)).toContain(normalise(expected.join("\n")));
+    expect(normalise(stdout.slice(stdout.indexOf("Log records:\n") + "Log records:\n".length))).toBe(normalise(shown));
   });
 
-  it("prints the failure lines and the JSON line the README shows", () => {
-    const rows = [...README.matchAll(/^\| [^|]*`npm start -- ([^`]*)` *\| `(Error: [^`]*?)(?: \.\.\.)?` *\|$/gm)];
-    const json = readmeBlockAfter("names the stage, and shows that `finalize` was never invoked:");
+  it("prints the failure lines the docs' table shows", () => {
+    const rows = [
+      ...documentText(LOCAL_RUNNER).matchAll(
+        /^\| [^|]*`npm start -- ([^`]*)` *\| `(Error: [^`]*?)(?: \.\.\.)?` *\|$/gm,
+      ),
+    ];
 
     expect(rows).toHaveLength(3);
     for (const [, args = "", printed = ""] of rows) {
       expect(npmStart(...args.split(" ")).stdout).toContain(printed);
     }
-    expect(npmStart("--json", "--simulate-failure", "transform:permanent").stdout).toBe(json);
   });
 
   it("prints exactly one line of JSON with --json", () => {

@@ -9,18 +9,43 @@ import * as v from "valibot";
 import { ROOT } from "../support/events";
 
 const TextBlockSchema = v.object({ text: v.pipe(v.array(v.pipe(v.string(), v.nonEmpty())), v.minLength(1)) });
+/** The project's folder in the serverless-patterns collection: this package's name. */
+const FOLDER = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string }).name;
+
+/** The words of an intro: the collection asks for 300 to 500. */
+const words = (paragraphs: readonly string[]) => paragraphs.join(" ").split(/\s+/).length;
+
+/**
+ * The collection's pattern model (_pattern-model/example-pattern.json) and the limits its schema check enforces
+ * (scripts/pattern-schema.json): title and headline at most 75 characters, description 150, 1 to 5 resources.
+ * No `authors`: there is no author to name, and the collection's check requires a name and a bio for each one listed.
+ */
 const ExamplePatternSchema = v.strictObject({
-  title: v.pipe(v.string(), v.nonEmpty()),
-  description: v.pipe(v.string(), v.nonEmpty(), v.maxLength(300)),
+  title: v.pipe(v.string(), v.nonEmpty(), v.maxLength(75)),
+  description: v.pipe(v.string(), v.nonEmpty(), v.maxLength(150)),
   language: v.literal("TypeScript"),
   level: v.picklist(["100", "200", "300", "400"]),
   framework: v.literal("AWS SAM"),
-  introBox: v.object({ headline: v.string(), text: TextBlockSchema.entries.text }),
-  gitHub: v.object({ template: v.object({ templateFile: v.string() }) }),
+  introBox: v.object({
+    headline: v.pipe(v.string(), v.maxLength(75)),
+    text: v.pipe(
+      TextBlockSchema.entries.text,
+      v.check((text) => words(text) >= 300 && words(text) <= 500, "must be 300 to 500 words"),
+    ),
+  }),
+  gitHub: v.strictObject({
+    template: v.strictObject({
+      repoURL: v.literal(`https://github.com/aws-samples/serverless-patterns/tree/main/${FOLDER}`),
+      templateURL: v.literal(`serverless-patterns/${FOLDER}`),
+      projectFolder: v.literal(FOLDER),
+      templateFile: v.string(),
+    }),
+  }),
   resources: v.object({
     bullets: v.pipe(
       v.array(v.object({ text: v.string(), link: v.pipe(v.string(), v.url(), v.startsWith("https://")) })),
       v.minLength(1),
+      v.maxLength(5),
     ),
   }),
   deploy: TextBlockSchema,
@@ -49,6 +74,10 @@ describe("example-pattern.json", () => {
 
   it("has the README's title", () => {
     expect(readme.split("\n")[0]).toBe(`# ${pattern().title}`);
+  });
+
+  it("names the folder the README's deployment steps change to", () => {
+    expect(readme).toContain(`cd serverless-patterns/${pattern().gitHub.template.projectFolder}`);
   });
 
   it("points at the template that exists", () => {

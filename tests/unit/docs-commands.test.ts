@@ -1,0 +1,291 @@
+/**
+ * Every command in README.md and docs/ is accounted for here, so the text
+ * cannot drift from the code: run by CI, run by a named test, or listed as not
+ * run here with the reason (an AWS account, Docker, a command that rewrites
+ * files); for those, what they name (stack, outputs, functions, events,
+ * scripts) is checked to exist, and the test prints the list.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { loadTemplate, resourceById } from "../template/load-template";
+import { documents } from "../support/docs";
+import { ROOT } from "../support/events";
+
+const read = (file: string): string => readFileSync(path.join(ROOT, file), "utf8");
+
+/** The commands a document shows: in bash blocks, after `$ ` in text blocks, and in inline code. */
+const commandsIn = (text: string): string[] => {
+  const commands: string[] = [];
+  for (const [, block = ""] of text.matchAll(/```bash\n([\s\S]*?)```/g)) {
+    for (const line of block.replace(/\\\n\s*/g, "").split("\n")) {
+      commands.push(...line.replace(/\s+#.*$/, "").split(" && "));
+    }
+  }
+  for (const [, block = ""] of text.matchAll(/```text\n([\s\S]*?)```/g)) {
+    commands.push(...block.split("\n").flatMap((line) => (line.startsWith("$ ") ? [line.slice(2)] : [])));
+  }
+  const inline = /`((?:npm|sam|aws|git|cd|DURABLE_ORCHESTRATOR_ALIAS_ARN=\S+ npm) [^`]*)`/g;
+  for (const [, span = ""] of text.matchAll(inline)) commands.push(...span.replace(/\s+/g, " ").split(" && "));
+  return commands.map((command) => command.trim()).filter(Boolean);
+};
+
+/** Each command, once, with the documents that show it. */
+const COMMANDS = new Map<string, string[]>();
+for (const [file, text] of documents()) {
+  for (const command of commandsIn(text)) COMMANDS.set(command, [...(COMMANDS.get(command) ?? []), file]);
+}
+const allText = documents()
+  .map(([, text]) => text)
+  .join("\n");
+
+type Coverage =
+  | { by: "ci" }
+  | { by: "test"; file: string; evidence: string }
+  | { by: "not run here"; needs: string; check: () => void };
+
+const ci = read(".ci/run");
+const packageScripts = read("package.json");
+const samconfig = read("samconfig.toml");
+const template = loadTemplate();
+
+const stackName = /stack_name = "([^"]+)"/.exec(samconfig)?.[1] ?? "?";
+const hasFunction = (id: string) => {
+  expect(resourceById(template, id).Type).toBe("AWS::Serverless::Function");
+};
+const hasEvent = (file: string) => {
+  expect(existsSync(path.join(ROOT, file))).toBe(true);
+};
+const hasOutput = (name: string) => {
+  expect(template.Outputs).toHaveProperty(name);
+};
+const LOCAL_RUN_TEST = "tests/integration/local-run.test.ts";
+
+/** How each command is kept true. A command missing here fails the first test. */
+const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
+  [/^npm ci$/, { by: "ci" }],
+  [/^npm test$/, { by: "ci" }],
+  [/^sam build$/, { by: "ci" }],
+  [/^sam validate --lint$/, { by: "ci" }],
+  [/^npm run test:built$/, { by: "ci" }],
+  [/^npm run test:emulated$/, { by: "ci" }],
+  [/^npm run bench$/, { by: "ci" }],
+  [/^npm run (typecheck|lint)$/, { by: "test", file: "package.json", evidence: "npm run typecheck && npm run lint" }],
+  [/^npm start$/, { by: "test", file: LOCAL_RUN_TEST, evidence: "const { code, stdout } = npmStart();" }],
+  [
+    /^npm start( --silent)? -- (--help|--logs|--json|--interrupt-after add|--simulate-failure \S+)( --\S+ \S+)?$/,
+    { by: "test", file: LOCAL_RUN_TEST, evidence: "transcripts(LOCAL_RUNNER)" },
+  ],
+  [
+    /^npm start -- events\/orchestrator-invalid\.json$/,
+    { by: "test", file: LOCAL_RUN_TEST, evidence: '"events/orchestrator-invalid.json"' },
+  ],
+  [
+    /^npm start -- --interrupt-after <operation>$/,
+    { by: "test", file: "tests/integration/interruption.test.ts", evidence: "CUT_POINTS" },
+  ],
+  [/^npm run invoke -- --help$/, { by: "test", file: "tests/unit/cloud-invoke.test.ts", evidence: '"--help"' }],
+  [
+    /^npm run invoke( -- (--stack \S+|--json))?$/,
+    {
+      by: "not run here",
+      needs: "an AWS account; tests/unit/cloud-invoke.test.ts runs it offline against fake clients",
+      check: () => {
+        expect(packageScripts).toContain('"invoke": ');
+        expect(allText).toContain(`npm run invoke -- --stack ${stackName}`);
+      },
+    },
+  ],
+  [
+    /^DURABLE_ORCHESTRATOR_ALIAS_ARN=<OrchestratorAliasArn> npm run test:cloud$/,
+    {
+      by: "not run here",
+      needs: "a deployed stack; without one jest reports its tests as skipped",
+      check: () => {
+        expect(packageScripts).toContain('"test:cloud": "jest --config jest.cloud.config.cjs"');
+      },
+    },
+  ],
+  [
+    /^npm run format$/,
+    {
+      by: "not run here",
+      needs: "it rewrites files; `npm run lint` runs its check",
+      check: () => {
+        expect(packageScripts).toContain('"format": "prettier --write ."');
+      },
+    },
+  ],
+  [
+    /^npm run test:mutation$/,
+    {
+      by: "not run here",
+      needs: "about half an hour or more on two cores; docs/CONTRIBUTING.md says when to run it",
+      check: () => {
+        expect(packageScripts).toContain('"test:mutation": ');
+      },
+    },
+  ],
+  [
+    /^git clone https:\/\/github\.com\/aws-samples\/serverless-patterns$/,
+    {
+      by: "not run here",
+      needs: "the serverless-patterns collection, where the pattern is published; CI runs on a clone of it",
+      check: () => {
+        expect(read("example-pattern.json")).toContain('"templateURL": "serverless-patterns/');
+      },
+    },
+  ],
+  [
+    /^cd serverless-patterns\/(\S+)$/,
+    {
+      by: "not run here",
+      needs: "the clone before it",
+      check: () => {
+        const name = (JSON.parse(packageScripts) as { name: string }).name;
+        expect(allText).toContain(`cd serverless-patterns/${name}`);
+      },
+    },
+  ],
+  [
+    /^sam deploy --guided$/,
+    {
+      by: "not run here",
+      needs: "an AWS account",
+      check: () => {
+        expect(samconfig).toMatch(/\[default\.deploy\.parameters\][^[]*resolve_s3 = true/);
+        for (const parameter of Object.keys(template.Parameters)) expect(allText).toContain(`Parameter ${parameter}`);
+      },
+    },
+  ],
+  [
+    /^aws cloudformation describe-stacks --stack-name (\S+) --query "Stacks\[0\]\.Outputs\[\?OutputKey=='(\w+)'\]\.OutputValue" --output text$/,
+    {
+      by: "not run here",
+      needs: "an AWS account",
+      check: () => {
+        hasOutput("OrchestratorAliasArn");
+        expect(allText).toContain(`describe-stacks --stack-name ${stackName} `);
+      },
+    },
+  ],
+  [
+    /^aws lambda invoke --function-name <OrchestratorAliasArn> --cli-binary-format raw-in-base64-out --payload file:\/\/events\/orchestrator\.json response\.json$/,
+    {
+      by: "not run here",
+      needs: "an AWS account; tests/cloud runs the same event on a deployed stack",
+      check: () => {
+        hasOutput("OrchestratorAliasArn");
+        hasEvent("events/orchestrator.json");
+      },
+    },
+  ],
+  [
+    /^sam remote invoke OrchestratorFunction --stack-name (\S+) --parameter Qualifier=live --event-file (\S+)$/,
+    {
+      by: "not run here",
+      needs: "an AWS account",
+      check: () => {
+        expect(template.Globals["Function"]).toMatchObject({ AutoPublishAlias: "live" });
+        expect(allText).toContain(`--stack-name ${stackName} --parameter Qualifier=live`);
+      },
+    },
+  ],
+  [
+    /^sam remote execution history <DurableExecutionArn>$/,
+    {
+      by: "not run here",
+      needs: "an AWS account and an execution's ARN",
+      check: () => {
+        expect(ci).toContain("SAM_CLI_VERSION=1.170.0");
+      },
+    },
+  ],
+  [
+    /^aws sqs receive-message --queue-url <FailedStartsQueueUrl>( .*)?$/,
+    {
+      by: "not run here",
+      needs: "an AWS account",
+      check: () => {
+        hasOutput("FailedStartsQueueUrl");
+      },
+    },
+  ],
+  [
+    /^sam delete --stack-name (\S+)$/,
+    {
+      by: "not run here",
+      needs: "an AWS account",
+      check: () => {
+        expect(allText).toContain(`sam delete --stack-name ${stackName}`);
+      },
+    },
+  ],
+  [
+    /^aws cloudformation list-stacks --query .* --output text$/,
+    {
+      by: "not run here",
+      needs: "an AWS account",
+      check: () => {
+        expect(allText).toContain(`StackName=='${stackName}'`);
+      },
+    },
+  ],
+  [
+    /^sam local invoke (\w+) -e (events\/[\w-]+\.json)$/,
+    {
+      by: "not run here",
+      needs: "Docker; tests/built runs the same events on the built handlers",
+      check: () => {
+        for (const [, id = "", event = ""] of allText.matchAll(/sam local invoke (\w+) -e (events\/[\w-]+\.json)/g)) {
+          hasFunction(id);
+          hasEvent(event);
+        }
+      },
+    },
+  ],
+  [
+    /^(sam (package|deploy|local invoke|remote invoke|remote execution( history)?|delete)|npm run emulate|npm run invoke --)$/,
+    {
+      by: "not run here",
+      needs: "nothing: the text names the command, and gives no arguments to run it with",
+      check: () => {
+        expect(ci).toContain("SAM_CLI_VERSION=");
+        for (const script of ["emulate", "invoke"]) expect(packageScripts).toContain(`"${script}": `);
+      },
+    },
+  ],
+];
+
+const coverageOf = (command: string) => COVERAGE.filter(([pattern]) => pattern.test(command));
+
+describe("the commands in the README and docs/", () => {
+  it("are each covered by exactly one entry here", () => {
+    const uncovered = [...COMMANDS].filter(([command]) => coverageOf(command).length !== 1);
+
+    expect(uncovered.map(([command, files]) => `${command} (${files.join(", ")})`)).toEqual([]);
+  });
+
+  it.each([...COMMANDS.keys()])("%s", (command) => {
+    const [[, coverage] = [/(?:)/, { by: "ci" } as Coverage]] = coverageOf(command);
+
+    if (coverage.by === "ci") expect(ci).toMatch(new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
+    else if (coverage.by === "test") expect(read(coverage.file)).toContain(coverage.evidence);
+    else coverage.check();
+  });
+
+  it("have no entry here that no command needs", () => {
+    const unused = COVERAGE.filter(([pattern]) => ![...COMMANDS.keys()].some((command) => pattern.test(command)));
+
+    expect(unused.map(([pattern]) => pattern.source)).toEqual([]);
+  });
+
+  it("name what cannot run here, and why", () => {
+    const notRun = COVERAGE.flatMap(([pattern, coverage]) =>
+      coverage.by === "not run here" ? [`${pattern.source}: needs ${coverage.needs}`] : [],
+    );
+
+    expect(notRun.length).toBeGreaterThan(0);
+    process.stdout.write(`Commands in README.md and docs/ not run by tests or CI:\n  ${notRun.join("\n  ")}\n`);
+  });
+});
