@@ -3,18 +3,47 @@
  * with which event, and how long to wait. Pure: it reads no file and calls no
  * service, so a bad command line is refused before anything is sent.
  */
-import { DEFAULT_EVENT, UsageError, walkArguments } from "../report/arguments";
+import { DEFAULT_EVENT, UsageError, walkArguments, type ToolHelp } from "../report/arguments";
 
 export { UsageError };
-
-const USAGE =
-  "usage: npm run invoke -- (--function <alias ARN> | --stack <stack name>) [--region <region>] " +
-  "[--event <file>] [--timeout <seconds>] [--name <execution name>] [--json]";
 
 const DEFAULT_TIMEOUT_SECONDS = 120;
 
 /** The stack output that holds the orchestrator's alias ARN (template.yaml, Outputs). */
 export const ALIAS_OUTPUT = "OrchestratorAliasArn";
+
+/** What `npm run invoke -- --help` prints. */
+export const HELP: ToolHelp = {
+  usage:
+    "usage: npm run invoke -- (--function <alias ARN> | --stack <stack name>) [--region <region>] " +
+    "[--event <file>] [--timeout <seconds>] [--name <execution name>] [--json]",
+  summary: [
+    "Starts one durable execution of the deployed orchestrator with an event file, waits for it to end, reads",
+    "its history and prints what `npm start` prints for a local run. Credentials and region come from the",
+    "standard AWS configuration (profile, environment variables, SSO, ...).",
+  ],
+  options: [
+    { option: "--function <alias ARN>", help: [`the orchestrator's alias ARN (the stack's ${ALIAS_OUTPUT} output)`] },
+    { option: "--stack <stack name>", help: [`read the ${ALIAS_OUTPUT} output from this stack instead`] },
+    { option: "--region <region>", help: ["default: the --function ARN's region, else the AWS configuration's"] },
+    { option: "--event <file>", help: [`the event to start the execution with, default ${DEFAULT_EVENT}`] },
+    {
+      option: "--timeout <seconds>",
+      help: [`how long to wait for the execution to end, default ${DEFAULT_TIMEOUT_SECONDS}`],
+    },
+    {
+      option: "--name <execution name>",
+      help: ["the execution's name: starting again with the same name and event starts nothing new"],
+    },
+    { option: "--json", help: ["print one line of JSON instead of the report"] },
+  ],
+  footer: [
+    "Exit code: 0 when the execution succeeded, 1 when it did not (or the wait ran out), 2 for bad usage, an",
+    "event file that cannot be read or is not JSON, or a target that could not be started.",
+  ],
+};
+
+const USAGE = `${HELP.usage} (npm run invoke -- --help lists the options)`;
 
 /** What to invoke: an alias (or version) ARN given directly, or the one a stack's outputs name. */
 export type Target = { function: string } | { stack: string };
@@ -40,8 +69,8 @@ const FUNCTION = new RegExp(
 );
 
 const UNQUALIFIED =
-  "names no version or alias: a durable function is invoked through a version or alias (Lambda refuses an " +
-  `unqualified ARN with InvalidParameterValueException); pass the stack's ${ALIAS_OUTPUT} output, or --stack <name>`;
+  "names no qualifier: Lambda invokes a durable function only through a version, an alias or $LATEST (it refuses " +
+  `an unqualified ARN with InvalidParameterValueException); pass the stack's ${ALIAS_OUTPUT} output, or --stack <name>`;
 
 /**
  * Checks a `--function` value and returns the region its ARN names, if any.

@@ -7,9 +7,9 @@
  * wait ran out, 2 for bad usage, an event file that cannot be read or is not
  * JSON, or a target that cannot be started (nothing was started).
  */
-import { readEventFile, UsageError } from "../report/arguments";
+import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import { toJsonLine } from "../report/print";
-import { parseArguments, type CloudInvokeOptions } from "./arguments";
+import { HELP, parseArguments, type CloudInvokeOptions } from "./arguments";
 import { toReport } from "./report";
 import { runCloudInvoke, StartError, WaitError, type Clock, type CloudClients } from "./run";
 
@@ -35,6 +35,10 @@ export const cloudInvoke = async (context: CliContext): Promise<number> => {
     return code;
   };
 
+  if (wantsHelp(context.argv)) {
+    context.stdout(helpText(HELP));
+    return 0;
+  }
   let options: CloudInvokeOptions;
   let event: unknown;
   try {

@@ -1,19 +1,9 @@
 /**
  * `npm run invoke -- (--function <alias ARN> | --stack <name>) [options]`:
  * starts one durable execution of the deployed orchestrator with an event
- * file, waits for it to end, and prints what `npm start` prints for a local run.
- *
- *   --function <alias ARN>  the orchestrator's alias (the stack's OrchestratorAliasArn output)
- *   --stack <name>          read that output from the stack instead
- *   --region <region>       default: the --function ARN's region, else the AWS configuration's
- *   --event <file>          default events/orchestrator.json
- *   --timeout <seconds>     how long to wait for the execution to end, default 120
- *   --name <name>           the execution's name: starting again with the same name and event starts nothing new
- *   --json                  one line of JSON instead of the report
- *
- * Credentials come from the standard AWS configuration (profile, environment, SSO, ...).
- * Exit code: 0 when the execution succeeded, 1 when it did not (or the wait ran out),
- * 2 for bad usage, an unreadable or non-JSON event file, or a target that could not be started.
+ * file, waits for it to end, and prints what `npm start` prints for a local
+ * run (`npm run invoke -- --help` lists the options). This file wires the
+ * tool (cli.ts) to the real AWS clients, the process's streams and its folders.
  */
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { LambdaClient } from "@aws-sdk/client-lambda";

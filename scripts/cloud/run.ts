@@ -50,9 +50,14 @@ const systemClock: Clock = {
   sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
 };
 
-/** The first wait between two status checks; it doubles up to {@link MAX_POLL_DELAY_MS}. */
-const FIRST_POLL_DELAY_MS = 250;
-const MAX_POLL_DELAY_MS = 5_000;
+/** How long to wait between two status checks: the first wait, doubled after each check up to the longest. */
+export interface Polling {
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** In the cloud: 250 ms, doubling up to 5 s. */
+const CLOUD_POLLING: Polling = { firstDelayMs: 250, maxDelayMs: 5_000 };
 
 /** How an execution can end (every ExecutionStatus but RUNNING). */
 export type TerminalStatus = Exclude<ExecutionStatus, "RUNNING">;
@@ -68,6 +73,12 @@ export interface CloudRun extends ChainRun {
   historyComplete: boolean;
 }
 
+/** A finished execution, and what it was read from: the last status check and the whole history. */
+export interface RecordedRun extends CloudRun {
+  execution: GetDurableExecutionCommandOutput;
+  events: Event[];
+}
+
 /** Nothing was started, or what was started is no durable execution. The CLI exits 2. */
 export class StartError extends Error {
   override readonly name = "StartError";
@@ -78,9 +89,12 @@ export class WaitError extends Error {
   override readonly name = "WaitError";
 }
 
-export interface CloudRequest extends Pick<CloudInvokeOptions, "target" | "timeoutSeconds" | "executionName"> {
+/** One execution to start: its event, how long to wait for its end, and its name, if any. */
+export interface ExecutionRequest extends Pick<CloudInvokeOptions, "timeoutSeconds" | "executionName"> {
   event: unknown;
 }
+
+export interface CloudRequest extends ExecutionRequest, Pick<CloudInvokeOptions, "target"> {}
 
 // Read by shape rather than `instanceof Error`: errors from another realm (a VM context, a worker) are errors too.
 const errorName = (error: unknown): string =>
@@ -148,14 +162,14 @@ const startFailure = (error: unknown, functionArn: string, executionName: string
   if (name === "InvalidParameterValueException") {
     return new StartError(
       `Lambda refused to start a durable execution of ${functionArn}; is it a durable function, ` +
-        `invoked through a version or alias? (${described(error)})`,
+        `invoked through a version, an alias or $LATEST? (${described(error)})`,
     );
   }
   return new StartError(configurationProblem(error) ?? `cannot invoke ${functionArn}: ${described(error)}`);
 };
 
 /** Starts the execution asynchronously (an `Event` invoke) and returns its ARN. */
-const start = async (lambda: LambdaSender, functionArn: string, request: CloudRequest): Promise<string> => {
+const start = async (lambda: LambdaSender, functionArn: string, request: ExecutionRequest): Promise<string> => {
   let response: InvokeCommandOutput;
   try {
     response = await lambda.send(
@@ -178,21 +192,24 @@ const start = async (lambda: LambdaSender, functionArn: string, request: CloudRe
   return response.DurableExecutionArn;
 };
 
-/** Waits between checks: 250 ms, doubling up to 5 s, never past the deadline. */
+/** Waits between checks as `polling` says, never past the deadline. */
 class Backoff {
-  private delay = FIRST_POLL_DELAY_MS;
+  private delay: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly deadline: number,
-  ) {}
+    private readonly polling: Polling,
+  ) {
+    this.delay = polling.firstDelayMs;
+  }
 
   /** Waits once; false when the deadline has passed and there is no more time to wait. */
   async wait(): Promise<boolean> {
     const remaining = this.deadline - this.clock.now();
     if (remaining <= 0) return false;
     await this.clock.sleep(Math.min(this.delay, remaining));
-    this.delay = Math.min(this.delay * 2, MAX_POLL_DELAY_MS);
+    this.delay = Math.min(this.delay * 2, this.polling.maxDelayMs);
     return true;
   }
 }
@@ -279,25 +296,27 @@ const errorOf = (status: TerminalStatus, error: ErrorObject | undefined): ChainR
 };
 
 /**
- * Starts one execution of `request.event` on the target's alias, waits up to
- * `request.timeoutSeconds` for it to end, and summarises its history.
+ * Starts one execution of `request.event` on `functionArn` (an alias or version
+ * ARN), waits up to `request.timeoutSeconds` for it to end, and summarises its
+ * history. `npm run invoke` runs it on the cloud's Lambda API, `npm run
+ * emulate` on the local Invoke host in front of AWS's durable execution emulator.
  *
  * @throws StartError when no durable execution could be started.
  * @throws WaitError when one was started but did not end in time, or could not be read.
  */
-export const runCloudInvoke = async (
-  request: CloudRequest,
-  clients: CloudClients,
-  clock: Clock = systemClock,
-): Promise<CloudRun> => {
-  const functionArn = await resolveFunction(request.target, clients.cloudFormation);
-  const executionArn = await start(clients.lambda, functionArn, request);
-  const backoff = new Backoff(clock, clock.now() + request.timeoutSeconds * 1000);
-  const execution = await waitForEnd(clients.lambda, executionArn, backoff, request.timeoutSeconds);
+export const runExecution = async (
+  lambda: LambdaSender,
+  functionArn: string,
+  request: ExecutionRequest,
+  { clock = systemClock, polling = CLOUD_POLLING }: { clock?: Clock; polling?: Polling } = {},
+): Promise<RecordedRun> => {
+  const executionArn = await start(lambda, functionArn, request);
+  const backoff = new Backoff(clock, clock.now() + request.timeoutSeconds * 1000, polling);
+  const execution = await waitForEnd(lambda, executionArn, backoff, request.timeoutSeconds);
 
   // The history can trail the status by a moment: read it again until it holds the execution's end.
-  let events = await readHistory(clients.lambda, executionArn);
-  while (!isClosed(events) && (await backoff.wait())) events = await readHistory(clients.lambda, executionArn);
+  let events = await readHistory(lambda, executionArn);
+  while (!isClosed(events) && (await backoff.wait())) events = await readHistory(lambda, executionArn);
 
   const closing = closingOutcome(events);
   const status = execution.Status;
@@ -308,5 +327,21 @@ export const runCloudInvoke = async (
     ...summariseHistory(events),
     executionArn,
     historyComplete: isClosed(events),
+    execution,
+    events,
   };
 };
+
+/**
+ * Starts one execution of `request.event` on the target's alias (given, or read
+ * from the stack's outputs), waits for it to end, and summarises its history.
+ *
+ * @throws StartError when no durable execution could be started.
+ * @throws WaitError when one was started but did not end in time, or could not be read.
+ */
+export const runCloudInvoke = async (
+  request: CloudRequest,
+  clients: CloudClients,
+  clock: Clock = systemClock,
+): Promise<CloudRun> =>
+  runExecution(clients.lambda, await resolveFunction(request.target, clients.cloudFormation), request, { clock });

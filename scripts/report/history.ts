@@ -99,9 +99,13 @@ const attemptsOf = (events: readonly Event[]): number =>
   events.filter((event) => event.EventType === EventType.StepSucceeded || event.EventType === EventType.StepFailed)
     .length + (events.at(-1)?.EventType === EventType.StepStarted ? 1 : 0);
 
-/** The status an operation has after its last event; a step failure with a retry still to come leaves it PENDING. */
+/**
+ * The status an operation has after its last event; a step failure with a retry still to come leaves it PENDING.
+ * A retry is coming only when the failure names a delay before the next attempt: a step's final failure can carry
+ * `NextAttemptDelaySeconds: 0`, as AWS's durable execution emulator records it.
+ */
 const statusAfter = (event: Event | undefined): string => {
-  if (event?.StepFailedDetails?.RetryDetails?.NextAttemptDelaySeconds !== undefined) return OperationStatus.PENDING;
+  if ((event?.StepFailedDetails?.RetryDetails?.NextAttemptDelaySeconds ?? 0) > 0) return OperationStatus.PENDING;
   const kind = event?.EventType === undefined ? undefined : OPERATION_EVENTS[event.EventType];
   return kind?.[1] ?? "UNKNOWN";
 };

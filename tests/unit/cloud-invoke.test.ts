@@ -1,7 +1,9 @@
 /**
  * `npm run invoke`, offline: the AWS clients are plain objects that answer
- * from the histories in tests/fixtures/cloud/ (hand-made in the shape of the
- * Lambda API, not recorded from a live account), and time is a fake clock.
+ * from recorded histories, and time is a fake clock. The histories in
+ * tests/fixtures/cloud/ are hand-made in the shape of the Lambda API (not
+ * recorded from a live account); those in tests/fixtures/emulated/ were
+ * recorded from AWS's durable execution emulator by `npm run test:emulated`.
  * For each history, what it prints is compared with what `npm start` prints
  * for the same execution run locally. Two tests run the command as a process:
  * both end before any request leaves the machine.
@@ -61,7 +63,7 @@ const RetryDetails = v.strictObject({
 const ErrorDetails = v.optional(v.strictObject({ Error: EventError }));
 const ResultDetails = v.optional(v.strictObject({ Result: Payload }));
 
-/** The fields of the client's `Event` that the fixtures use (chained invokes and steps; no waits or callbacks). */
+/** The fields of the client's `Event` that the fixtures use (chained invokes, steps and waits; no callbacks). */
 const HistoryEvent = v.strictObject({
   EventType: v.picklist(Object.values(EventType)),
   SubType: v.optional(v.string()),
@@ -76,8 +78,11 @@ const HistoryEvent = v.strictObject({
   ExecutionStoppedDetails: ErrorDetails,
   ExecutionTimedOutDetails: v.optional(v.strictObject({ Error: v.optional(EventError) })),
   StepStartedDetails: v.optional(v.strictObject({})),
-  StepSucceededDetails: v.optional(v.strictObject({ Result: Payload, RetryDetails })),
+  // The API model requires RetryDetails here; AWS's durable execution emulator leaves it out.
+  StepSucceededDetails: v.optional(v.strictObject({ Result: Payload, RetryDetails: v.optional(RetryDetails, {}) })),
   StepFailedDetails: v.optional(v.strictObject({ Error: EventError, RetryDetails })),
+  WaitStartedDetails: v.optional(v.strictObject({ Duration: v.number(), ScheduledEndTimestamp: Timestamp })),
+  WaitSucceededDetails: v.optional(v.strictObject({ Duration: v.number() })),
   ChainedInvokeStartedDetails: v.optional(
     v.strictObject({
       FunctionName: v.string(),
@@ -115,10 +120,19 @@ const Fixture = v.strictObject({
 });
 type Fixture = v.InferOutput<typeof Fixture>;
 
-type FixtureName = "succeeded" | "transform-failed" | "validation-failed";
+/** A history in tests/fixtures/: hand-made in cloud/, recorded from the emulator in emulated/. */
+type FixtureName = `cloud/${"succeeded" | "transform-failed" | "validation-failed"}` | `emulated/${RecordedHistory}`;
+type RecordedHistory =
+  | "succeeded"
+  | "validation-failed"
+  | "transform-failed"
+  | "add-recovered"
+  | "finalize-failed-after-retries"
+  | "orchestrator-interrupted"
+  | "checkpoint-refused";
 
 const loadFixture = (name: FixtureName): Fixture =>
-  v.parse(Fixture, JSON.parse(readFileSync(path.join(ROOT, "tests", "fixtures", "cloud", `${name}.json`), "utf8")));
+  v.parse(Fixture, JSON.parse(readFileSync(path.join(ROOT, "tests", "fixtures", `${name}.json`), "utf8")));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Test doubles: the two clients and the clock.
@@ -251,7 +265,7 @@ const invoke = async (
   clients: Partial<CloudClients> & { lambda?: FakeLambda } = {},
   context: { callerDirectory?: string; clock?: Clock } = {},
 ) => {
-  const lambda = clients.lambda ?? new FakeLambda(loadFixture("succeeded"));
+  const lambda = clients.lambda ?? new FakeLambda(loadFixture("cloud/succeeded"));
   const cloudFormation = clients.cloudFormation ?? new FakeCloudFormation();
   let stdout = "";
   let stderr = "";
@@ -327,8 +341,8 @@ describe("parseArguments", () => {
     "refuses the unqualified %s and says how to invoke a durable function",
     (arn) => {
       expect(() => parseArguments(["--function", arn])).toThrow(
-        `--function ${arn} names no version or alias: a durable function is invoked through a version or alias ` +
-          "(Lambda refuses an unqualified ARN with InvalidParameterValueException); pass the stack's " +
+        `--function ${arn} names no qualifier: Lambda invokes a durable function only through a version, an alias ` +
+          "or $LATEST (it refuses an unqualified ARN with InvalidParameterValueException); pass the stack's " +
           "OrchestratorAliasArn output, or --stack <name>",
       );
     },
@@ -338,7 +352,7 @@ describe("parseArguments", () => {
 describe("npm run invoke with mocked AWS clients", () => {
   it("starts the event asynchronously on the alias, with the execution name, and exits 0 when it succeeds", async () => {
     // Arrange
-    const lambda = new FakeLambda(loadFixture("succeeded"));
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"));
 
     // Act
     const { code, stderr } = await invoke(["--function", ALIAS_ARN, "--name", "sample-run"], { lambda });
@@ -362,7 +376,7 @@ describe("npm run invoke with mocked AWS clients", () => {
 
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/^cloud-invoke: --function \S+ names no version or alias: a durable function is invoked /);
+    expect(stderr).toMatch(/^cloud-invoke: --function \S+ names no qualifier: Lambda invokes a durable function only /);
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(connected).toEqual([]);
     expect(lambda.sent).toEqual([]);
@@ -372,7 +386,7 @@ describe("npm run invoke with mocked AWS clients", () => {
     const cloudFormation = new FakeCloudFormation({
       "durable-function-chaining": { OrchestratorFunctionName: FUNCTION_NAME, OrchestratorAliasArn: ALIAS_ARN },
     });
-    const lambda = new FakeLambda(loadFixture("succeeded"));
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"));
 
     const { code, connected } = await invoke(["--stack", "durable-function-chaining", "--region", "eu-west-1"], {
       lambda,
@@ -391,10 +405,10 @@ describe("npm run invoke with mocked AWS clients", () => {
     [
       "a stack whose output is unqualified",
       { "my-stack": { OrchestratorAliasArn: functionArn() } },
-      /^cloud-invoke: stack my-stack: --function \S+ names no version or alias/,
+      /^cloud-invoke: stack my-stack: --function \S+ names no qualifier/,
     ],
   ])("exits 2 without invoking anything for %s", async (_case, stacks, message) => {
-    const lambda = new FakeLambda(loadFixture("succeeded"));
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"));
 
     const { code, stderr } = await invoke(["--stack", "my-stack"], {
       lambda,
@@ -407,7 +421,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("checks the status after 250 ms, then doubles the wait up to 5 s until the execution ends", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { runningChecks: 7 });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { runningChecks: 7 });
     const { clock, slept } = fakeClock();
 
     const { code } = await invoke(["--function", ALIAS_ARN], { lambda }, { clock });
@@ -420,7 +434,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("gives up when --timeout has passed, exits 1 and says the execution goes on", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { runningChecks: Number.POSITIVE_INFINITY });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { runningChecks: Number.POSITIVE_INFINITY });
     const { clock, slept } = fakeClock();
 
     const { code, stdout, stderr } = await invoke(["--function", ALIAS_ARN, "--timeout", "3"], { lambda }, { clock });
@@ -436,7 +450,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("keeps checking while a new execution is not visible yet", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { invisibleChecks: 2 });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { invisibleChecks: 2 });
 
     const { code } = await invoke(["--function", ALIAS_ARN], { lambda });
 
@@ -445,7 +459,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("reads every page of the history, passing each NextMarker back", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { pageSize: 4 });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { pageSize: 4 });
 
     const { code, stdout } = await invoke(["--function", ALIAS_ARN, "--json"], { lambda });
 
@@ -460,7 +474,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("reads the history again until it shows the execution's end", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { trailingHistoryReads: 2 });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { trailingHistoryReads: 2 });
 
     const { stdout } = await invoke(["--function", ALIAS_ARN], { lambda });
 
@@ -470,7 +484,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("says the timeline may be incomplete when the history never shows the execution's end in time", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { trailingHistoryReads: Number.POSITIVE_INFINITY });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { trailingHistoryReads: Number.POSITIVE_INFINITY });
 
     const { code, stdout } = await invoke(["--function", ALIAS_ARN, "--timeout", "1"], { lambda });
 
@@ -518,7 +532,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("exits 1 and names the stage when transform failed with a ChainStageError", async () => {
-    const lambda = new FakeLambda(loadFixture("transform-failed"));
+    const lambda = new FakeLambda(loadFixture("cloud/transform-failed"));
 
     const { code, stdout } = await invoke(["--function", ALIAS_ARN], { lambda });
 
@@ -531,7 +545,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("exits 1 with the PayloadValidationError when prepare refused the event", async () => {
-    const lambda = new FakeLambda(loadFixture("validation-failed"));
+    const lambda = new FakeLambda(loadFixture("cloud/validation-failed"));
 
     const { code, stdout } = await invoke(
       ["--function", ALIAS_ARN, "--event", "events/orchestrator-invalid.json", "--json"],
@@ -554,7 +568,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("reads a relative --event from the caller's directory", async () => {
-    const lambda = new FakeLambda(loadFixture("validation-failed"));
+    const lambda = new FakeLambda(loadFixture("cloud/validation-failed"));
 
     await invoke(
       ["--function", ALIAS_ARN, "--event", "orchestrator-invalid.json"],
@@ -617,7 +631,7 @@ describe("npm run invoke with mocked AWS clients", () => {
       /^cloud-invoke: cannot invoke \S+: AccessDenied: User is not authorized to perform: lambda:InvokeFunction\n$/,
     ],
   ])("exits 2 with one line for %s", async (_case, failure, message) => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), { invoke: () => Promise.reject(failure()) });
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { invoke: () => Promise.reject(failure()) });
 
     const { code, stdout, stderr } = await invoke(["--function", ALIAS_ARN, "--name", "sample-run"], { lambda });
 
@@ -629,7 +643,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("exits 2 and says the function is not durable when the invoke starts no durable execution", async () => {
-    const lambda = new FakeLambda(loadFixture("succeeded"), {
+    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), {
       invoke: () => Promise.resolve({ $metadata: {}, StatusCode: 202 }),
     });
 
@@ -647,7 +661,7 @@ describe("npm run invoke with mocked AWS clients", () => {
 describe("summariseHistory", () => {
   it("counts a step's retries as attempts, and shows a retry still to come as PENDING", () => {
     // Arrange: prepare failed twice with a retry scheduled, then succeeded; a second step failed once and waits.
-    const [started, succeeded] = loadFixture("succeeded").events.filter((event) => event.Name === "prepare");
+    const [started, succeeded] = loadFixture("cloud/succeeded").events.filter((event) => event.Name === "prepare");
     if (!started?.StepStartedDetails || !succeeded?.StepSucceededDetails) throw new Error("prepare events missing");
     const retry: Event = {
       ...structuredClone(started),
@@ -670,8 +684,31 @@ describe("summariseHistory", () => {
     ]);
   });
 
+  it("shows a step's final failure as FAILED, not PENDING, when it names no delay before another attempt", () => {
+    // Arrange: prepare failed for good; the emulator records that with NextAttemptDelaySeconds 0.
+    const [started] = loadFixture("cloud/validation-failed").events.filter((event) => event.Name === "prepare");
+    if (!started?.StepStartedDetails) throw new Error("prepare events missing");
+    const final: Event = {
+      ...structuredClone(started),
+      EventType: EventType.StepFailed,
+      StepStartedDetails: undefined,
+      StepFailedDetails: {
+        Error: { Payload: { ErrorType: "PayloadValidationError", ErrorMessage: "Invalid orchestrator input: ..." } },
+        RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 0 },
+      },
+    };
+
+    // Act
+    const summary = summariseHistory([started, final]);
+
+    // Assert
+    expect(summary.operations.map(({ name, status, attempts }) => ({ name, status, attempts }))).toEqual([
+      { name: "prepare", status: "FAILED", attempts: 1 },
+    ]);
+  });
+
   it("marks the checkpointed bytes as a lower bound when the history truncated a payload", () => {
-    const events = loadFixture("succeeded").events.map((event) =>
+    const events = loadFixture("cloud/succeeded").events.map((event) =>
       event.StepSucceededDetails?.Result
         ? {
             ...event,
@@ -684,6 +721,148 @@ describe("summariseHistory", () => {
 
     expect(summary.checkpointBytesTruncated).toBe(true);
     expect(summary.checkpointBytes).toBeLessThan(885);
+  });
+});
+
+describe("histories recorded from AWS's durable execution emulator", () => {
+  /** What each recorded history shows, read by the code `npm run invoke` and `npm run emulate` share. */
+  const expected: [
+    RecordedHistory,
+    { status: string; errorType?: string; operations: string[]; invocations: number; calls: number[] },
+  ][] = [
+    [
+      "succeeded",
+      {
+        status: "SUCCEEDED",
+        operations: [
+          "prepare STEP SUCCEEDED 1",
+          "add CHAINED_INVOKE SUCCEEDED",
+          "transform CHAINED_INVOKE SUCCEEDED",
+          "finalize CHAINED_INVOKE SUCCEEDED",
+        ],
+        invocations: 4,
+        calls: [1, 1, 1],
+      },
+    ],
+    [
+      "validation-failed",
+      {
+        status: "FAILED",
+        errorType: "PayloadValidationError",
+        operations: ["prepare STEP FAILED 1"],
+        invocations: 1,
+        calls: [0, 0, 0],
+      },
+    ],
+    [
+      "transform-failed",
+      {
+        status: "FAILED",
+        errorType: "ChainStageError",
+        operations: ["prepare STEP SUCCEEDED 1", "add CHAINED_INVOKE SUCCEEDED", "transform CHAINED_INVOKE FAILED"],
+        invocations: 3,
+        calls: [1, 1, 0],
+      },
+    ],
+    [
+      "add-recovered",
+      {
+        status: "SUCCEEDED",
+        operations: [
+          "prepare STEP SUCCEEDED 1",
+          "add CHAINED_INVOKE FAILED",
+          "add-wait-2 WAIT SUCCEEDED",
+          "add CHAINED_INVOKE SUCCEEDED",
+          "transform CHAINED_INVOKE SUCCEEDED",
+          "finalize CHAINED_INVOKE SUCCEEDED",
+        ],
+        invocations: 6,
+        calls: [2, 1, 1],
+      },
+    ],
+    [
+      "finalize-failed-after-retries",
+      {
+        status: "FAILED",
+        errorType: "ChainStageError",
+        operations: [
+          "prepare STEP SUCCEEDED 1",
+          "add CHAINED_INVOKE SUCCEEDED",
+          "transform CHAINED_INVOKE SUCCEEDED",
+          "finalize CHAINED_INVOKE FAILED",
+          "finalize-wait-2 WAIT SUCCEEDED",
+          "finalize CHAINED_INVOKE FAILED",
+          "finalize-wait-3 WAIT SUCCEEDED",
+          "finalize CHAINED_INVOKE FAILED",
+        ],
+        invocations: 8,
+        calls: [1, 1, 3],
+      },
+    ],
+    [
+      "orchestrator-interrupted",
+      {
+        status: "SUCCEEDED",
+        // The killed invocation never completed, so the history counts three.
+        operations: [
+          "prepare STEP SUCCEEDED 1",
+          "add CHAINED_INVOKE SUCCEEDED",
+          "transform CHAINED_INVOKE SUCCEEDED",
+          "finalize CHAINED_INVOKE SUCCEEDED",
+        ],
+        invocations: 3,
+        calls: [1, 1, 1],
+      },
+    ],
+    [
+      "checkpoint-refused",
+      {
+        status: "FAILED",
+        errorType: "CheckpointUnrecoverableExecutionError",
+        operations: ["prepare STEP SUCCEEDED 1"],
+        invocations: 1,
+        calls: [0, 0, 0],
+      },
+    ],
+  ];
+
+  it.each(expected)("reads %s: its operations, statuses, invocations and processor calls", async (name, shows) => {
+    // Arrange
+    const lambda = new FakeLambda(loadFixture(`emulated/${name}`));
+
+    // Act
+    const { code, stdout } = await invoke(["--function", ALIAS_ARN, "--json"], { lambda });
+
+    // Assert
+    const line = parseJson(stdout) as {
+      status: string;
+      error: { errorType: string } | null;
+      operations: { name: string; type: string; status: string }[];
+      orchestrator_invocations: number;
+      processor_calls: { add: number; transform: number; finalize: number };
+    };
+    const summary = summariseHistory(loadFixture(`emulated/${name}`).events);
+    expect(code).toBe(shows.status === "SUCCEEDED" ? 0 : 1);
+    expect({
+      status: line.status,
+      errorType: line.error?.errorType,
+      operations: summary.operations.map(({ name: operation, type, status, attempts }) =>
+        [operation, type, status, attempts].filter((part) => part !== undefined).join(" "),
+      ),
+      invocations: line.orchestrator_invocations,
+      calls: [line.processor_calls.add, line.processor_calls.transform, line.processor_calls.finalize],
+    }).toEqual({ errorType: undefined, ...shows });
+    expect(line.operations.map(({ name: operation, type, status }) => `${operation} ${type} ${status}`)).toEqual(
+      shows.operations.map((operation) => operation.replace(/ \d+$/, "")),
+    );
+  });
+
+  it("reads the same result from the recorded history as the emulator returned", async () => {
+    const fixture = loadFixture("emulated/succeeded");
+
+    const { stdout } = await invoke(["--function", ALIAS_ARN, "--json"], { lambda: new FakeLambda(fixture) });
+
+    expect((parseJson(stdout) as { result: unknown }).result).toEqual(JSON.parse(fixture.execution.Result ?? "null"));
   });
 });
 
@@ -703,9 +882,15 @@ const normalise = (output: string): string =>
 
 describe("npm run invoke and npm start, for the same execution", () => {
   const cases: [FixtureName, string[], string[]][] = [
-    ["succeeded", [], []],
-    ["transform-failed", ["--simulate-failure", "transform:permanent"], []],
-    ["validation-failed", ["events/orchestrator-invalid.json"], ["--event", "events/orchestrator-invalid.json"]],
+    ["cloud/succeeded", [], []],
+    ["cloud/transform-failed", ["--simulate-failure", "transform:permanent"], []],
+    ["cloud/validation-failed", ["events/orchestrator-invalid.json"], ["--event", "events/orchestrator-invalid.json"]],
+    ["emulated/succeeded", [], []],
+    [
+      "emulated/validation-failed",
+      ["events/orchestrator-invalid.json"],
+      ["--event", "events/orchestrator-invalid.json"],
+    ],
   ];
   const local = new Map<string, { code: number; stdout: string }>();
   // scripts/local/main.ts as `npm start` bundles it, but into a folder of its own: other test files run `npm start`
@@ -742,7 +927,11 @@ describe("npm run invoke and npm start, for the same execution", () => {
         throw error;
       }
     };
-    const runs = cases.flatMap(([, args]) => [args, ["--json", ...args]]);
+    const runs = [
+      ...new Map(
+        cases.flatMap(([, args]) => [args, ["--json", ...args]]).map((args) => [args.join(" "), args]),
+      ).values(),
+    ];
     const outputs = await Promise.all(runs.map(run));
     runs.forEach((args, index) => local.set(args.join(" "), outputs[index] ?? { code: -1, stdout: "" }));
   }, 60_000);
@@ -786,8 +975,8 @@ describe("npm run invoke as a process, offline", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toBe(
-      `cloud-invoke: --function ${functionArn()} names no version or alias: a durable function is invoked through ` +
-        "a version or alias (Lambda refuses an unqualified ARN with InvalidParameterValueException); pass the " +
+      `cloud-invoke: --function ${functionArn()} names no qualifier: Lambda invokes a durable function only through ` +
+        "a version, an alias or $LATEST (it refuses an unqualified ARN with InvalidParameterValueException); pass the " +
         "stack's OrchestratorAliasArn output, or --stack <name>\n",
     );
   });

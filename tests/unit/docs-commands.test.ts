@@ -84,7 +84,57 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     /^npm start -- --interrupt-after <operation>$/,
     { by: "test", file: "tests/integration/interruption.test.ts", evidence: "CUT_POINTS" },
   ],
-  [/^npm run invoke -- --help$/, { by: "test", file: "tests/unit/cloud-invoke.test.ts", evidence: '"--help"' }],
+  [/^npm run (invoke|emulate|bench) -- --help$/, { by: "test", file: "tests/unit/help.test.ts", evidence: '"--help"' }],
+  [/^npm run emulate --silent -- --json$/, { by: "ci" }],
+  [
+    /^npm run emulate( -- --event events\/orchestrator-invalid\.json)?$/,
+    { by: "test", file: "tests/emulated/emulate-cli.test.ts", evidence: "transcripts(DOCS)" },
+  ],
+  [
+    /^npm run emulate -- --serve$/,
+    { by: "test", file: "tests/emulated/emulate-cli.test.ts", evidence: '["--serve", "--json"]' },
+  ],
+  [
+    /^npm run emulate --silent -- --load \d+ --concurrency \d+ --json$/,
+    {
+      by: "not run here",
+      needs:
+        "a minute of the machine: a measurement for docs/emulator.md (test:emulated checks the load run's answers)",
+      check: () => {
+        expect(read("scripts/emulate/arguments.ts")).toContain('"--load"');
+      },
+    },
+  ],
+  [
+    /^npm run test:mutation( -- --incremental)?$/,
+    {
+      by: "not run here",
+      needs: "half an hour or more on two cores; docs/CONTRIBUTING.md says when to run it",
+      check: () => {
+        expect(packageScripts).toContain('"test:mutation": ');
+      },
+    },
+  ],
+  [
+    /^npm install --omit=dev$/,
+    {
+      by: "not run here",
+      needs: "nothing of its own: it is what `sam build` runs in each function's copy, which CI runs",
+      check: () => {
+        expect(ci).toMatch(/^sam build$/m);
+      },
+    },
+  ],
+  [
+    /^npm run test:cloud$/,
+    {
+      by: "not run here",
+      needs: "a deployed stack; without one jest reports its tests as skipped",
+      check: () => {
+        expect(packageScripts).toContain('"test:cloud": "jest --config jest.cloud.config.cjs"');
+      },
+    },
+  ],
   [
     /^npm run invoke( -- (--stack \S+|--json))?$/,
     {
@@ -113,16 +163,6 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       needs: "it rewrites files; `npm run lint` runs its check",
       check: () => {
         expect(packageScripts).toContain('"format": "prettier --write ."');
-      },
-    },
-  ],
-  [
-    /^npm run test:mutation$/,
-    {
-      by: "not run here",
-      needs: "about half an hour or more on two cores; docs/CONTRIBUTING.md says when to run it",
-      check: () => {
-        expect(packageScripts).toContain('"test:mutation": ');
       },
     },
   ],
@@ -245,7 +285,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     },
   ],
   [
-    /^(sam (package|deploy|local invoke|remote invoke|remote execution( history)?|delete)|npm run emulate|npm run invoke --)$/,
+    /^(sam (package|deploy|local invoke|remote invoke|remote execution( history)?|delete)|npm run invoke --)$/,
     {
       by: "not run here",
       needs: "nothing: the text names the command, and gives no arguments to run it with",

@@ -21,6 +21,7 @@ const TOOLS = [
   { script: "start", parser: "scripts/local/main.ts", usage: "usage: npm start -- [options] [event-file]" },
   { script: "run invoke", parser: "scripts/cloud/arguments.ts", usage: "usage: npm run invoke -- " },
   { script: "run bench", parser: "scripts/bench/main.ts", usage: "usage: npm run bench -- " },
+  { script: "run emulate", parser: "scripts/emulate/arguments.ts", usage: "usage: npm run emulate -- " },
 ];
 
 describe.each(TOOLS)("npm $script -- --help", ({ script, parser, usage }) => {

@@ -1,0 +1,177 @@
+/**
+ * What the emulated tests share: the emulated stack started in this process
+ * on a build (scripts/emulate/stack.ts, the code `npm run emulate` runs), the
+ * histories it records as fixtures for the cloud tool's tests, and a look at
+ * the machine's processes to prove nothing was left running.
+ */
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect } from "@jest/globals";
+import { buildSync } from "esbuild";
+import { runExecution, type RecordedRun } from "../../scripts/cloud/run";
+import { summariseHistory } from "../../scripts/report/history";
+import type { LogLine } from "../../scripts/report/logs";
+import { EMULATOR_POLLING, startStack, Teardown, type Stack } from "../../scripts/emulate/stack";
+import { ROOT } from "../support/events";
+
+/** What `sam build` produced. */
+export const BUILD = path.join(ROOT, ".aws-sam", "build");
+
+/** How long one test may wait for an execution (the emulator's own retries of a failed invocation included). */
+export const EXECUTION_TIMEOUT_SECONDS = 60;
+
+/** The function worker as `npm run emulate` bundles it, into a folder of this suite's own. */
+const workerScript = (): string => {
+  const outfile = path.join(ROOT, ".build", "emulated-tests", "function-worker.mjs");
+  buildSync({
+    entryPoints: [path.join(ROOT, "scripts", "emulate", "function-worker.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile,
+    logLevel: "error",
+  });
+  return outfile;
+};
+
+export interface TestStack extends Stack {
+  /** Every log record the functions wrote, in order. */
+  logLines: LogLine[];
+  /** One execution of `event` on the template's entry (the orchestrator's alias), or on `functionArn`. */
+  run: (event: unknown, options?: { name?: string; functionArn?: string }) => Promise<RecordedRun>;
+  stop: () => Promise<void>;
+}
+
+/** Starts the emulator and the Invoke host on `buildDirectory`, with durable waits skipped so that retries are quick. */
+export const startTestStack = async (buildDirectory = BUILD): Promise<TestStack> => {
+  if (!existsSync(path.join(buildDirectory, "template.yaml"))) {
+    throw new Error(`no ${buildDirectory}/template.yaml: run \`sam build\` before \`npm run test:emulated\``);
+  }
+  const teardown = new Teardown();
+  const logLines: LogLine[] = [];
+  try {
+    const stack = await startStack({
+      packageDirectory: ROOT,
+      buildDirectory,
+      workerScript: workerScript(),
+      skipTime: true,
+      onLogLine: (line) => logLines.push(line),
+      onOutput: (text) => process.stderr.write(text),
+      teardown,
+    });
+    return {
+      ...stack,
+      logLines,
+      run: (event, { name, functionArn } = {}) =>
+        runExecution(
+          stack.lambda,
+          functionArn ?? stack.entryArn,
+          { event, timeoutSeconds: EXECUTION_TIMEOUT_SECONDS, executionName: name },
+          { polling: EMULATOR_POLLING },
+        ),
+      stop: () => teardown.run(),
+    };
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
+};
+
+/** The invocations the host gave each function between two readings. */
+export const invocationsSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([name, count]) => [name, count - (before[name] ?? 0)]));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Recorded histories: tests/fixtures/emulated/<name>.json, in the shape of tests/fixtures/cloud/*.json.
+
+const FIXTURES = path.join(ROOT, "tests", "fixtures", "emulated");
+const EMULATOR = "aws-durable-execution-sdk-python-testing 1.4.0 (dex-local-runner)";
+/** Where a recorded history's clock starts. */
+const RECORDED_START = Date.parse("2026-01-01T00:00:00.000Z");
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
+
+/**
+ * The fixture text: GetDurableExecution's answer (less the ARNs and name) and
+ * the history, as recorded, with what differs between recordings made stable:
+ * the execution's ids numbered in order, and every time moved so that the
+ * execution starts at 2026-01-01T00:00:00Z (the intervals stay as measured).
+ */
+const fixtureText = (description: string, run: RecordedRun): string => {
+  const { Status, Result, Error, StartTimestamp, EndTimestamp } = run.execution;
+  const recorded = JSON.stringify(
+    { description, execution: { Status, Result, Error, StartTimestamp, EndTimestamp }, events: run.events },
+    null,
+    2,
+  );
+  const ids = [...new Set(recorded.match(UUID))];
+  const start = StartTimestamp?.getTime() ?? RECORDED_START;
+  return `${recorded
+    .replace(UUID, (id) => `00000000-0000-4000-8000-${String(ids.indexOf(id) + 1).padStart(12, "0")}`)
+    .replace(ISO_TIME, (time) => new Date(Date.parse(time) - start + RECORDED_START).toISOString())}\n`;
+};
+
+/** What a history must show the same way however often it is recorded: statuses, operations and counts. */
+const shapeOf = (
+  status: string | undefined,
+  errorType: string | undefined,
+  events: Parameters<typeof summariseHistory>[0],
+) => {
+  const summary = summariseHistory(events);
+  return {
+    status,
+    errorType,
+    operations: summary.operations.map(({ name, type, status, attempts }) => ({ name, type, status, attempts })),
+    orchestratorInvocations: summary.orchestratorInvocations,
+    processorCalls: summary.processorCalls,
+  };
+};
+
+/**
+ * With RECORD_FIXTURES=1, writes the run's history to tests/fixtures/emulated/<name>.json.
+ * Otherwise checks that the committed one has the shape this run's has: that it is still what the emulator records.
+ */
+export const recordOrCheck = (name: string, what: string, run: RecordedRun): void => {
+  const file = path.join(FIXTURES, `${name}.json`);
+  const description =
+    `Recorded from AWS's durable execution emulator, ${EMULATOR}, by npm run test:emulated ` +
+    `(RECORD_FIXTURES=1) on the built functions: ${what} Ids renumbered and times moved to start at ` +
+    "2026-01-01T00:00:00Z; nothing else changed.";
+  if (process.env.RECORD_FIXTURES === "1") {
+    writeFileSync(file, fixtureText(description, run));
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`no ${file}: record it with RECORD_FIXTURES=1 npm run test:emulated`);
+  const committed = JSON.parse(readFileSync(file, "utf8")) as {
+    execution: { Status?: string; Error?: { ErrorType?: string } };
+    events: Parameters<typeof summariseHistory>[0];
+  };
+  const events = committed.events.map((event) => ({
+    ...event,
+    EventTimestamp: event.EventTimestamp === undefined ? undefined : new Date(event.EventTimestamp),
+  }));
+  expect(shapeOf(committed.execution.Status, committed.execution.Error?.ErrorType, events)).toEqual(
+    shapeOf(run.execution.Status, run.execution.Error?.ErrorType, run.events),
+  );
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The machine's processes (but this one) whose command line or working folder
+ * mentions `text`: what a run in a scratch folder left behind.
+ */
+export const processesMentioning = (text: string): string[] =>
+  readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .flatMap((pid) => {
+      try {
+        const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+        const folder = readlinkSync(`/proc/${pid}/cwd`);
+        return commandLine.includes(text) || folder.startsWith(text) ? [`${pid} ${commandLine}`] : [];
+      } catch {
+        // Gone meanwhile, or not ours to read.
+        return [];
+      }
+    });

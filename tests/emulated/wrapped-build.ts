@@ -1,0 +1,81 @@
+/**
+ * A copy of what `sam build` produced in which each function's built code
+ * runs behind a wrapper that can make it fail (faults.ts), plus two functions
+ * the template does not have: a processor with a one-second timeout, and the
+ * built orchestrator configured with processors in another region. Everything
+ * else is the build as it ships: the template, the bundles, the environment.
+ */
+import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildSync } from "esbuild";
+import { parse, stringify } from "yaml";
+import type { FaultConfig } from "./faults";
+
+const PROCESSORS = ["AddFunction", "TransformFunction", "FinalizeFunction"];
+
+/** The region the other-region orchestrator's processors are in: not the emulator's. */
+export const OTHER_REGION = "eu-west-1";
+
+/** Functions the wrapped build adds to the template. */
+export const ADDED = {
+  /** AddFunction's code with a Lambda timeout of one second. */
+  slowAdd: "SlowAddFunction",
+  /** The built orchestrator (unwrapped), whose processor ARNs name another region. */
+  otherRegionOrchestrator: "OtherRegionOrchestratorFunction",
+} as const;
+
+/** Bundles tests/emulated/<name>.ts as the function's index.mjs, and moves the built index.mjs beside it. */
+const wrap = (functionDirectory: string, wrapper: string): void => {
+  renameSync(path.join(functionDirectory, "index.mjs"), path.join(functionDirectory, "built.mjs"));
+  buildSync({
+    entryPoints: [path.join(__dirname, `${wrapper}.ts`)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: path.join(functionDirectory, "index.mjs"),
+    logLevel: "error",
+  });
+};
+
+interface Template {
+  Resources: Record<string, { Properties: Record<string, unknown> }>;
+}
+
+/** Makes the wrapped build in `directory` from the build in `buildDirectory`; failures remember themselves in `markerDirectory`. */
+export const makeWrappedBuild = (buildDirectory: string, directory: string, markerDirectory: string): string => {
+  cpSync(buildDirectory, directory, { recursive: true });
+  cpSync(path.join(directory, "OrchestratorFunction"), path.join(directory, "OrchestratorFunctionAsBuilt"), {
+    recursive: true,
+  });
+  wrap(path.join(directory, "OrchestratorFunction"), "orchestrator-wrapper");
+  for (const name of PROCESSORS) {
+    wrap(path.join(directory, name), "processor-wrapper");
+    const config: FaultConfig = { markerDirectory };
+    writeFileSync(path.join(directory, name, "fault.json"), JSON.stringify(config));
+  }
+  mkdirSync(markerDirectory, { recursive: true });
+
+  const templateFile = path.join(directory, "template.yaml");
+  const template = parse(readFileSync(templateFile, "utf8")) as Template;
+  const resource = (id: string) => {
+    const found = template.Resources[id];
+    if (!found) throw new Error(`the build's template has no ${id}`);
+    return structuredClone(found);
+  };
+  const slowAdd = resource("AddFunction");
+  slowAdd.Properties.Timeout = 1;
+  const otherRegion = resource("OrchestratorFunction");
+  otherRegion.Properties.CodeUri = "OrchestratorFunctionAsBuilt";
+  otherRegion.Properties.Environment = {
+    Variables: Object.fromEntries(
+      ["ADD", "TRANSFORM", "FINALIZE"].map((stage) => [
+        `${stage}_FUNCTION_ARN`,
+        `arn:aws:lambda:${OTHER_REGION}:123456789012:function:${stage.charAt(0)}${stage.slice(1).toLowerCase()}Function:1`,
+      ]),
+    ),
+  };
+  template.Resources[ADDED.slowAdd] = slowAdd;
+  template.Resources[ADDED.otherRegionOrchestrator] = otherRegion;
+  writeFileSync(templateFile, stringify(template));
+  return directory;
+};
