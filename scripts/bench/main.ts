@@ -148,7 +148,8 @@ const probe = (bundle: Bundle, name: FunctionName): Sample => {
     [...bundle.nodeOptions, path.join(OUT, "probe.mjs"), bundle.file, kind, event],
     { cwd: ROOT, encoding: "utf8" },
   );
-  const sample: unknown = JSON.parse(output);
+  // The orchestrator logs its first records to stdout as it runs; the probe's sample is the last line.
+  const sample: unknown = JSON.parse(output.trimEnd().split("\n").at(-1) ?? "");
   if (
     typeof sample !== "object" ||
     sample === null ||

@@ -1,7 +1,8 @@
 /**
  * One cold start, measured in a fresh Node process (bench.ts starts one per
  * sample): `node probe.mjs <bundle> <processor|orchestrator> <event-file>`.
- * Prints one line of JSON: `{"load_ms", "rss_mb"}`.
+ * Prints one line of JSON, `{"load_ms", "rss_mb"}`, last: the orchestrator's
+ * log records may come before it.
  *
  * - A processor is ready once its module has loaded and exported `handler`.
  * - The orchestrator is ready once it can checkpoint: the probe starts one

@@ -8,9 +8,9 @@
  * and runs the contract: each processor on its event, and the built
  * orchestrator in the local durable runner with the three built processors.
  */
-import { beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFile, execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -163,6 +163,10 @@ const firstInvocation = async (answer: () => ScriptedResponse) => {
     await api.close();
   }
 };
+
+afterAll(() => {
+  rmSync(taskRoots, { recursive: true, force: true });
+});
 
 describe("the built functions", () => {
   it("are run from a folder where no node_modules can be reached", () => {

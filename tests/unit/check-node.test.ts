@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "../support/events";
@@ -19,7 +19,13 @@ const checkWith = (engine: string) => {
     path.join(project, "scripts", "setup", "check-node.mjs"),
   );
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ engines: { node: engine } }));
-  return spawnSync(process.execPath, [path.join(project, "scripts", "setup", "check-node.mjs")], { encoding: "utf8" });
+  try {
+    return spawnSync(process.execPath, [path.join(project, "scripts", "setup", "check-node.mjs")], {
+      encoding: "utf8",
+    });
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 };
 
 const running = Number(process.versions.node.split(".")[0]);

@@ -985,6 +985,7 @@ describe("npm run invoke as a process, offline", () => {
     const home = mkdtempSync(path.join(tmpdir(), "cloud-invoke-home-"));
 
     const { code, stdout, stderr } = npmRunInvoke(["--function", ALIAS_ARN], noAws(home));
+    rmSync(home, { recursive: true, force: true });
 
     expect(code).toBe(2);
     expect(stdout).toBe("");

@@ -4,7 +4,7 @@ import { handler as finalizeHandler } from "../../functions/finalize/index";
 import { handler as transformHandler } from "../../functions/transform/index";
 import { PayloadValidationError, PreparedPayloadSchema, processorHandler } from "../../shared";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -62,7 +62,8 @@ describe("the transform processor", () => {
 
   it("upper-cases by Unicode's default mapping, not the Turkish one, even when run under a Turkish locale", () => {
     // Arrange: transform's logic, bundled, run by a Node whose default locale is Turkish.
-    const bundle = path.join(mkdtempSync(path.join(tmpdir(), "transform-")), "transform.mjs");
+    const folder = mkdtempSync(path.join(tmpdir(), "transform-"));
+    const bundle = path.join(folder, "transform.mjs");
     buildSync({
       entryPoints: [path.join(ROOT, "functions", "transform", "transform.ts")],
       bundle: true,
@@ -77,10 +78,15 @@ describe("the transform processor", () => {
       `name: transform(${JSON.stringify(event)}).transformed_name }));`;
 
     // Act
-    const output = execFileSync(process.execPath, ["--input-type=module", "--eval", script], {
-      env: { ...process.env, LC_ALL: "tr_TR.UTF-8", LANG: "tr_TR.UTF-8" },
-      encoding: "utf8",
-    });
+    let output: string;
+    try {
+      output = execFileSync(process.execPath, ["--input-type=module", "--eval", script], {
+        env: { ...process.env, LC_ALL: "tr_TR.UTF-8", LANG: "tr_TR.UTF-8" },
+        encoding: "utf8",
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
 
     // Assert: the locale took effect, and the name is upper-cased as everywhere else.
     expect(JSON.parse(output)).toEqual({ locale: "tr-TR", name: "ISTANBUL STRASSE" });
