@@ -13,7 +13,7 @@ const REPLAY =
 const REPLAY_UNSAFE_MODULES = String.raw`/^(node:)?(crypto|perf_hooks|timers)(\u002Fpromises)?$/`;
 
 export default defineConfig(
-  { ignores: ["node_modules/", ".tools/", ".aws-sam/", ".build/", "coverage/"] },
+  { ignores: ["node_modules/", ".tools/", ".aws-sam/", ".build/", "coverage/", "reports/", ".stryker-tmp/"] },
   {
     files: ["**/*.ts"],
     extends: [eslint.configs.recommended, tseslint.configs.strictTypeChecked],
@@ -67,7 +67,7 @@ export default defineConfig(
     extends: [eslint.configs.recommended],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { __filename: "readonly", __dirname: "readonly" },
+      globals: { __filename: "readonly", __dirname: "readonly", process: "readonly" },
     },
   },
 );

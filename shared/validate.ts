@@ -8,7 +8,6 @@ export const WHOLE_PAYLOAD = "(payload)";
 const describe = (input: unknown): string => {
   if (input === null) return "null";
   if (Array.isArray(input)) return "an array";
-  if (typeof input === "string") return "a string";
   if (input === undefined) return "nothing";
   return `a ${typeof input}`;
 };

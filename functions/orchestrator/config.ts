@@ -16,12 +16,11 @@ export type ProcessorArns = Readonly<Record<ProcessorStage, string>>;
  * instead of failing an execution halfway through the chain.
  */
 export const readProcessorArns = (env: NodeJS.ProcessEnv): ProcessorArns => {
-  const missing = PROCESSOR_STAGES.map((stage) => PROCESSOR_ARN_VARIABLES[stage]).filter(
-    (variable) => !env[variable]?.trim(),
-  );
+  const arnOf = (stage: ProcessorStage): string => env[PROCESSOR_ARN_VARIABLES[stage]]?.trim() ?? "";
+  const arns: ProcessorArns = { add: arnOf("add"), transform: arnOf("transform"), finalize: arnOf("finalize") };
+  const missing = PROCESSOR_STAGES.filter((stage) => arns[stage] === "").map((stage) => PROCESSOR_ARN_VARIABLES[stage]);
   if (missing.length > 0) {
     throw new ConfigurationError(`Missing environment variable(s): ${missing.join(", ")}`);
   }
-  const arnOf = (stage: ProcessorStage): string => env[PROCESSOR_ARN_VARIABLES[stage]]?.trim() ?? "";
-  return { add: arnOf("add"), transform: arnOf("transform"), finalize: arnOf("finalize") };
+  return arns;
 };

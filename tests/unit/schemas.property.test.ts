@@ -13,8 +13,11 @@ import {
 } from "../../shared";
 import { rejectionOf } from "../support/bad-input";
 
-/** Runs per property. Parsing takes microseconds, so each property gets many. */
-const NUM_RUNS = 1_000;
+/**
+ * Runs per property. Parsing takes microseconds, so each property gets many; a mutation run
+ * (jest.mutation.config.cjs) asks for fewer, since it repeats the tests for each change it makes.
+ */
+const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 1_000);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Building blocks. Every string is built from whole code points (never half a surrogate pair, which could pair up
