@@ -87,6 +87,17 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
   [/^npm run (invoke|emulate|bench) -- --help$/, { by: "test", file: "tests/unit/help.test.ts", evidence: '"--help"' }],
   [/^npm run emulate --silent -- --json$/, { by: "ci" }],
   [
+    /^npm run bench -- --runs \d+$/,
+    {
+      by: "not run here",
+      needs:
+        "two minutes of the machine: the dated measurement in docs/build-and-cold-start.md (CI runs `npm run bench`)",
+      check: () => {
+        expect(read("scripts/bench/main.ts")).toContain('"--runs"');
+      },
+    },
+  ],
+  [
     /^npm run emulate( -- --event events\/orchestrator-invalid\.json)?$/,
     { by: "test", file: "tests/emulated/emulate-cli.test.ts", evidence: "transcripts(DOCS)" },
   ],
