@@ -126,6 +126,19 @@ const referencesIn = (value: unknown): string[] => {
       });
     });
 
+    it("puts the on-failure destination on the alias callers invoke, and on nothing else", () => {
+      const configs = Object.entries(resources).filter(([, found]) => found.Type === "AWS::Lambda::EventInvokeConfig");
+
+      expect(configs.map(([, found]) => found.Properties)).toEqual([
+        {
+          FunctionName: { Ref: "OrchestratorFunction" },
+          Qualifier: "live",
+          DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": ["FailedStartsQueue", "Arn"] } } },
+        },
+      ]);
+      expect(configs.map(([, found]) => found.DependsOn)).toEqual([["OrchestratorFunctionAliaslive"]]);
+    });
+
     it("traces all four functions", () => {
       const tracing = ["OrchestratorFunction", ...PROCESSORS].map((id) => [
         id,

@@ -338,11 +338,13 @@ describe("template.yaml", () => {
       });
     });
 
-    it("sends a failed asynchronous start to an encrypted queue that keeps it for 14 days", () => {
+    it("sends a failed asynchronous start, as its event and as an on-failure record, to an encrypted queue that keeps it for 14 days", () => {
       const deadLetter = orchestrator.Properties["DeadLetterQueue"];
+      const onFailure = valueAt(orchestrator.Properties, "EventInvokeConfig", "DestinationConfig", "OnFailure");
       const queue = resourceById(template, "FailedStartsQueue");
 
       expect(deadLetter).toEqual({ Type: "SQS", TargetArn: { "Fn::GetAtt": ["FailedStartsQueue", "Arn"] } });
+      expect(onFailure).toEqual({ Type: "SQS", Destination: { "Fn::GetAtt": ["FailedStartsQueue", "Arn"] } });
       expect(queue).toMatchObject({
         Type: "AWS::SQS::Queue",
         Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 60 * 60 },
