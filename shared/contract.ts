@@ -3,7 +3,7 @@ import { AddedPayloadSchema, FinalizedPayloadSchema, PreparedPayloadSchema, Tran
 import type { ProcessorStage } from "./stages";
 import { PayloadValidationError } from "./errors";
 import { correlationId, errorFields, type ChainLogRecord } from "./log-records";
-import { parsePayload } from "./validate";
+import { parsePayload, type PayloadSchema } from "./validate";
 
 /**
  * What each processor takes and returns. The chain is typed from this one
@@ -14,7 +14,7 @@ export const STAGE_CONTRACT = {
   add: { input: PreparedPayloadSchema, output: AddedPayloadSchema },
   transform: { input: AddedPayloadSchema, output: TransformedPayloadSchema },
   finalize: { input: TransformedPayloadSchema, output: FinalizedPayloadSchema },
-} as const satisfies Record<ProcessorStage, { input: v.GenericSchema; output: v.GenericSchema }>;
+} as const satisfies Record<ProcessorStage, { input: PayloadSchema; output: PayloadSchema }>;
 
 /** The payload that processor stage `S` accepts. */
 export type StageInput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["input"]>;

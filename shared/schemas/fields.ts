@@ -57,7 +57,9 @@ export const UNKNOWN_KEY = "is not a field of this payload";
 export const payload = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
   v.strictObject(entries, (issue) => {
     if (issue.expected === "never") return UNKNOWN_KEY;
-    if (issue.path !== undefined && issue.received === "undefined") return "is missing";
+    // A key's issue comes with its path; the object's own issue (not an object) gets its path only later,
+    // from the object that holds it. So the one key issue left here is a missing key.
+    if (issue.path !== undefined) return "is missing";
     return `must be a JSON object, received ${shown(issue.received)}`;
   });
 

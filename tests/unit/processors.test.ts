@@ -184,6 +184,13 @@ describe("each processor's log", () => {
     expect(records[0]).toMatchObject({ outcome: "rejected", errorType: "PayloadValidationError" });
   });
 
+  it("logs a payload whose id is not a string without it, since no search by id could match it", async () => {
+    const { records } = await withLogs("add", () => addHandler({ ...loadEvent("add"), id: 123 }));
+
+    expect(records).toEqual([expect.not.objectContaining({ id: expect.anything() })]);
+    expect(records[0]).toMatchObject({ outcome: "rejected", errorMessage: expect.stringContaining("id must be") });
+  });
+
   it("logs a processor whose own code throws as failed, with the error's type, and lets the error through", async () => {
     const bug = new RangeError("the stage's code broke");
     const broken = processorHandler("add", PreparedPayloadSchema, () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
-import type * as v from "valibot";
 import {
   AddedPayloadSchema,
   FinalizedPayloadSchema,
   LIMITS,
   OrchestratorInputSchema,
   parsePayload,
+  type PayloadSchema,
   PreparedPayloadSchema,
   TransformedPayloadSchema,
   VALUE_BOUNDS,
@@ -225,7 +225,7 @@ const completedStatus: FieldArbitraries = {
 interface PayloadCase {
   /** The payload, as `parsePayload` names it in messages. */
   readonly payload: string;
-  readonly schema: v.GenericSchema & { readonly entries: v.ObjectEntries };
+  readonly schema: PayloadSchema;
   readonly fields: Readonly<Record<string, FieldArbitraries>>;
 }
 
