@@ -54,14 +54,13 @@ describe("the Node.js version check", () => {
     expect(engines).toEqual({ node: ">=22" });
   });
 
-  it("runs before npm start and npm test", () => {
+  it("runs before npm start, npm test, npm run emulate and npm run test:mutation", () => {
     const { scripts } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };
 
-    expect([scripts["prestart"], scripts["pretest"]]).toEqual([
-      "node scripts/setup/check-node.mjs",
-      "node scripts/setup/check-node.mjs",
-    ]);
+    expect([scripts["prestart"], scripts["pretest"], scripts["preemulate"], scripts["pretest:mutation"]]).toEqual(
+      Array(4).fill("node scripts/setup/check-node.mjs"),
+    );
   });
 });
