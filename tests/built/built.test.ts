@@ -14,10 +14,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { buildSync } from "esbuild";
 import * as v from "valibot";
 import { HarnessSpecSchema, type HarnessSpec } from "./spec";
 import { parseTemplate, resourceById } from "../template/load-template";
+import { bundleForNode } from "../support/bundle";
 import { loadEvent, ROOT } from "../support/events";
 import { toLogRecords } from "../../scripts/report/logs";
 import { SAMPLE_RUN_LOGS } from "../support/sample-run";
@@ -35,19 +35,8 @@ const FUNCTIONS = {
 } as const;
 
 /** Bundles tests/built/<name>.ts, its packages left to node_modules, to .build/built/<name>.mjs; returns that path. */
-const bundleScript = (name: string): string => {
-  const outfile = path.join(ROOT, ".build", "built", `${name}.mjs`);
-  buildSync({
-    entryPoints: [path.join(__dirname, `${name}.ts`)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    outfile,
-    logLevel: "error",
-  });
-  return outfile;
-};
+const bundleScript = (name: string): string =>
+  bundleForNode(path.join(__dirname, `${name}.ts`), path.join(ROOT, ".build", "built", `${name}.mjs`));
 
 /** Every folder from `folder` up to the file system's root. */
 const foldersUp = (folder: string): string[] => {

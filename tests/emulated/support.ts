@@ -7,11 +7,11 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "@jest/globals";
-import { buildSync } from "esbuild";
 import { runExecution, type RecordedRun } from "../../scripts/cloud/run";
 import { summariseHistory } from "../../scripts/report/history";
 import type { LogLine } from "../../scripts/report/logs";
 import { EMULATOR_POLLING, startStack, Teardown, type Stack } from "../../scripts/emulate/stack";
+import { bundleForNode } from "../support/bundle";
 import { ROOT } from "../support/events";
 
 /** What `sam build` produced. */
@@ -21,19 +21,11 @@ export const BUILD = path.join(ROOT, ".aws-sam", "build");
 export const EXECUTION_TIMEOUT_SECONDS = 60;
 
 /** The function worker as `npm run emulate` bundles it, into a folder of this suite's own. */
-const workerScript = (): string => {
-  const outfile = path.join(ROOT, ".build", "emulated-tests", "function-worker.mjs");
-  buildSync({
-    entryPoints: [path.join(ROOT, "scripts", "emulate", "function-worker.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    outfile,
-    logLevel: "error",
-  });
-  return outfile;
-};
+const workerScript = (): string =>
+  bundleForNode(
+    path.join(ROOT, "scripts", "emulate", "function-worker.ts"),
+    path.join(ROOT, ".build", "emulated-tests", "function-worker.mjs"),
+  );
 
 export interface TestStack extends Stack {
   /** Every log record the functions wrote, in order. */

@@ -67,3 +67,16 @@ export const SAMPLE_RUN_LOGS = [
   { source: "orchestrator", level: "INFO", message: "stage completed", stage: "finalize", id: "test-123", value: 35 },
   { source: "orchestrator", level: "INFO", message: "execution succeeded", id: "test-123", value: 35 },
 ];
+
+/**
+ * The operations of a run of events/orchestrator.json in which add fails once
+ * and its retry, after the durable wait, succeeds: the same wherever it runs.
+ */
+export const ADD_RECOVERED_OPERATIONS = [
+  "prepare STEP SUCCEEDED",
+  "add CHAINED_INVOKE FAILED",
+  "add-wait-2 WAIT SUCCEEDED",
+  "add CHAINED_INVOKE SUCCEEDED",
+  "transform CHAINED_INVOKE SUCCEEDED",
+  "finalize CHAINED_INVOKE SUCCEEDED",
+];

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DescribeStacksCommand, type DescribeStacksCommandOutput } from "@aws-sdk/client-cloudformation";
 import {
   DurableExecutionAlreadyStartedException,
-  EventType,
   ExecutionStatus,
   GetDurableExecutionCommand,
   GetDurableExecutionHistoryCommand,
@@ -24,115 +23,21 @@ import {
   type GetDurableExecutionHistoryCommandOutput,
   type InvokeCommandOutput,
 } from "@aws-sdk/client-lambda";
-import { build } from "esbuild";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import * as v from "valibot";
 import { parseArguments, UsageError } from "../../scripts/cloud/arguments";
 import { cloudInvoke } from "../../scripts/cloud/cli";
 import { summariseHistory } from "../../scripts/report/history";
 import type { Clock, CloudClients, CloudFormationSender, LambdaSender } from "../../scripts/cloud/run";
+import { bundleForNode } from "../support/bundle";
 import { loadEvent, ROOT } from "../support/events";
+import { loadFixture, type Fixture, type FixtureName, type RecordedHistory } from "../support/history-fixtures";
 import { successfulSampleRunJson } from "../support/sample-run";
 import { scratchFile } from "../support/scratch";
 import { maskTimestamps, runNpm } from "../support/npm";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Fixtures: GetDurableExecution and GetDurableExecutionHistory answers, checked against the API's shape on load.
-
-const Timestamp = v.pipe(
-  v.string(),
-  v.isoTimestamp(),
-  v.transform((text) => new Date(text)),
-);
-const Payload = v.strictObject({ Payload: v.optional(v.string()), Truncated: v.optional(v.boolean()) });
-const ErrorObject = v.strictObject({
-  ErrorType: v.optional(v.string()),
-  ErrorMessage: v.optional(v.string()),
-  ErrorData: v.optional(v.string()),
-  StackTrace: v.optional(v.array(v.string())),
-});
-const EventError = v.strictObject({ Payload: v.optional(ErrorObject), Truncated: v.optional(v.boolean()) });
-const RetryDetails = v.strictObject({
-  CurrentAttempt: v.optional(v.number()),
-  NextAttemptDelaySeconds: v.optional(v.number()),
-});
-const ErrorDetails = v.optional(v.strictObject({ Error: EventError }));
-const ResultDetails = v.optional(v.strictObject({ Result: Payload }));
-
-/** The fields of the client's `Event` that the fixtures use (chained invokes, steps and waits; no callbacks). */
-const HistoryEvent = v.strictObject({
-  EventType: v.picklist(Object.values(EventType)),
-  SubType: v.optional(v.string()),
-  EventId: v.number(),
-  Id: v.optional(v.string()),
-  Name: v.optional(v.string()),
-  EventTimestamp: Timestamp,
-  ParentId: v.optional(v.string()),
-  ExecutionStartedDetails: v.optional(v.strictObject({ Input: Payload, ExecutionTimeout: v.number() })),
-  ExecutionSucceededDetails: ResultDetails,
-  ExecutionFailedDetails: ErrorDetails,
-  ExecutionStoppedDetails: ErrorDetails,
-  ExecutionTimedOutDetails: v.optional(v.strictObject({ Error: v.optional(EventError) })),
-  StepStartedDetails: v.optional(v.strictObject({})),
-  // The API model requires RetryDetails here; AWS's durable execution emulator leaves it out.
-  StepSucceededDetails: v.optional(v.strictObject({ Result: Payload, RetryDetails: v.optional(RetryDetails, {}) })),
-  StepFailedDetails: v.optional(v.strictObject({ Error: EventError, RetryDetails })),
-  WaitStartedDetails: v.optional(v.strictObject({ Duration: v.number(), ScheduledEndTimestamp: Timestamp })),
-  WaitSucceededDetails: v.optional(v.strictObject({ Duration: v.number() })),
-  ChainedInvokeStartedDetails: v.optional(
-    v.strictObject({
-      FunctionName: v.string(),
-      TenantId: v.optional(v.string()),
-      Input: v.optional(Payload),
-      ExecutedVersion: v.optional(v.string()),
-      DurableExecutionArn: v.optional(v.string()),
-    }),
-  ),
-  ChainedInvokeSucceededDetails: ResultDetails,
-  ChainedInvokeFailedDetails: ErrorDetails,
-  ChainedInvokeTimedOutDetails: ErrorDetails,
-  ChainedInvokeStoppedDetails: ErrorDetails,
-  InvocationCompletedDetails: v.optional(
-    v.strictObject({
-      StartTimestamp: Timestamp,
-      EndTimestamp: Timestamp,
-      RequestId: v.string(),
-      Error: v.optional(EventError),
-    }),
-  ),
-});
-
-const Fixture = v.strictObject({
-  description: v.string(),
-  /** GetDurableExecution's answer once the execution has ended, less the ARNs and name the test supplies. */
-  execution: v.strictObject({
-    Status: v.picklist(Object.values(ExecutionStatus)),
-    Result: v.optional(v.string()),
-    Error: v.optional(ErrorObject),
-    StartTimestamp: Timestamp,
-    EndTimestamp: v.optional(Timestamp),
-  }),
-  events: v.array(HistoryEvent),
-});
-type Fixture = v.InferOutput<typeof Fixture>;
-
-/** A history in tests/fixtures/: hand-made in cloud/, recorded from the emulator in emulated/. */
-type FixtureName = `cloud/${"succeeded" | "transform-failed" | "validation-failed"}` | `emulated/${RecordedHistory}`;
-type RecordedHistory =
-  | "succeeded"
-  | "validation-failed"
-  | "transform-failed"
-  | "add-recovered"
-  | "finalize-failed-after-retries"
-  | "orchestrator-interrupted"
-  | "checkpoint-refused";
-
-const loadFixture = (name: FixtureName): Fixture =>
-  v.parse(Fixture, JSON.parse(readFileSync(path.join(ROOT, "tests", "fixtures", `${name}.json`), "utf8")));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Test doubles: the two clients and the clock.
@@ -658,72 +563,6 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 });
 
-describe("summariseHistory", () => {
-  it("counts a step's retries as attempts, and shows a retry still to come as PENDING", () => {
-    // Arrange: prepare failed twice with a retry scheduled, then succeeded; a second step failed once and waits.
-    const [started, succeeded] = loadFixture("cloud/succeeded").events.filter((event) => event.Name === "prepare");
-    if (!started?.StepStartedDetails || !succeeded?.StepSucceededDetails) throw new Error("prepare events missing");
-    const retry: Event = {
-      ...structuredClone(started),
-      EventType: EventType.StepFailed,
-      StepStartedDetails: undefined,
-      StepFailedDetails: {
-        Error: { Payload: { ErrorType: "Error", ErrorMessage: "throttled" } },
-        RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 2 },
-      },
-    };
-    const waiting: Event = { ...structuredClone(retry), Id: "other", Name: "other" };
-
-    // Act
-    const summary = summariseHistory([started, retry, started, retry, started, succeeded, waiting]);
-
-    // Assert
-    expect(summary.operations.map(({ name, status, attempts }) => ({ name, status, attempts }))).toEqual([
-      { name: "prepare", status: "SUCCEEDED", attempts: 3 },
-      { name: "other", status: "PENDING", attempts: 1 },
-    ]);
-  });
-
-  it("shows a step's final failure as FAILED, not PENDING, when it names no delay before another attempt", () => {
-    // Arrange: prepare failed for good; the emulator records that with NextAttemptDelaySeconds 0.
-    const [started] = loadFixture("cloud/validation-failed").events.filter((event) => event.Name === "prepare");
-    if (!started?.StepStartedDetails) throw new Error("prepare events missing");
-    const final: Event = {
-      ...structuredClone(started),
-      EventType: EventType.StepFailed,
-      StepStartedDetails: undefined,
-      StepFailedDetails: {
-        Error: { Payload: { ErrorType: "PayloadValidationError", ErrorMessage: "Invalid orchestrator input: ..." } },
-        RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 0 },
-      },
-    };
-
-    // Act
-    const summary = summariseHistory([started, final]);
-
-    // Assert
-    expect(summary.operations.map(({ name, status, attempts }) => ({ name, status, attempts }))).toEqual([
-      { name: "prepare", status: "FAILED", attempts: 1 },
-    ]);
-  });
-
-  it("marks the checkpointed bytes as a lower bound when the history truncated a payload", () => {
-    const events = loadFixture("cloud/succeeded").events.map((event) =>
-      event.StepSucceededDetails?.Result
-        ? {
-            ...event,
-            StepSucceededDetails: { ...event.StepSucceededDetails, Result: { Payload: "{}", Truncated: true } },
-          }
-        : event,
-    );
-
-    const summary = summariseHistory(events);
-
-    expect(summary.checkpointBytesTruncated).toBe(true);
-    expect(summary.checkpointBytes).toBeLessThan(885);
-  });
-});
-
 describe("histories recorded from AWS's durable execution emulator", () => {
   /** What each recorded history shows, read by the code `npm run invoke` and `npm run emulate` share. */
   const expected: [
@@ -898,17 +737,10 @@ describe("npm run invoke and npm start, for the same execution", () => {
   const bundleDirectory = path.join(ROOT, ".build", `cloud-invoke-test-${process.pid}`);
 
   beforeAll(async () => {
-    mkdirSync(bundleDirectory, { recursive: true });
-    const bundle = path.join(bundleDirectory, "local-run.mjs");
-    await build({
-      entryPoints: [path.join(ROOT, "scripts", "local", "main.ts")],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      outfile: bundle,
-      logLevel: "warning",
-    });
+    const bundle = bundleForNode(
+      path.join(ROOT, "scripts", "local", "main.ts"),
+      path.join(bundleDirectory, "local-run.mjs"),
+    );
     const run = async (args: string[]) => {
       try {
         const { stdout } = await promisify(execFile)(process.execPath, [bundle, ...args], { cwd: ROOT });

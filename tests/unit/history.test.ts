@@ -1,10 +1,22 @@
 /**
- * The report's processor calls, as `npm run invoke` and `npm run emulate` read
- * them from an execution's history: one per chained invoke of a stage.
+ * Reading a durable execution's history into the report that `npm run invoke`
+ * and `npm run emulate` print (scripts/report/history.ts).
  */
 import { describe, expect, it } from "@jest/globals";
-import { EventType, type Event } from "@aws-sdk/client-lambda";
+import { EventType, type ErrorObject, type Event } from "@aws-sdk/client-lambda";
 import { summariseHistory } from "../../scripts/report/history";
+import { loadFixture } from "../support/history-fixtures";
+
+/** A step's attempt that failed with `error`; a retry follows after `delaySeconds`, none when it is 0. */
+const stepFailed = (started: Event, error: ErrorObject, delaySeconds: number): Event => ({
+  ...structuredClone(started),
+  EventType: EventType.StepFailed,
+  StepStartedDetails: undefined,
+  StepFailedDetails: {
+    Error: { Payload: error },
+    RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: delaySeconds },
+  },
+});
 
 const invokeStarted = (id: string, name: string): Event => ({
   EventType: EventType.ChainedInvokeStarted,
@@ -13,8 +25,60 @@ const invokeStarted = (id: string, name: string): Event => ({
   EventTimestamp: new Date(0),
 });
 
-describe("the processor calls in a history's report", () => {
-  it("count each chained invoke of a stage, a retried one as often as it ran, and no invoke of anything else", () => {
+describe("summariseHistory", () => {
+  it("counts a step's retries as attempts, and shows a retry still to come as PENDING", () => {
+    // Arrange: prepare failed twice with a retry scheduled, then succeeded; a second step failed once and waits.
+    const [started, succeeded] = loadFixture("cloud/succeeded").events.filter((event) => event.Name === "prepare");
+    if (!started?.StepStartedDetails || !succeeded?.StepSucceededDetails) throw new Error("prepare events missing");
+    const retry = stepFailed(started, { ErrorType: "Error", ErrorMessage: "throttled" }, 2);
+    const waiting: Event = { ...structuredClone(retry), Id: "other", Name: "other" };
+
+    // Act
+    const summary = summariseHistory([started, retry, started, retry, started, succeeded, waiting]);
+
+    // Assert
+    expect(summary.operations.map(({ name, status, attempts }) => ({ name, status, attempts }))).toEqual([
+      { name: "prepare", status: "SUCCEEDED", attempts: 3 },
+      { name: "other", status: "PENDING", attempts: 1 },
+    ]);
+  });
+
+  it("shows a step's final failure as FAILED, not PENDING, when it names no delay before another attempt", () => {
+    // Arrange: prepare failed for good; the emulator records that with NextAttemptDelaySeconds 0.
+    const [started] = loadFixture("cloud/validation-failed").events.filter((event) => event.Name === "prepare");
+    if (!started?.StepStartedDetails) throw new Error("prepare events missing");
+    const final = stepFailed(
+      started,
+      { ErrorType: "PayloadValidationError", ErrorMessage: "Invalid orchestrator input: ..." },
+      0,
+    );
+
+    // Act
+    const summary = summariseHistory([started, final]);
+
+    // Assert
+    expect(summary.operations.map(({ name, status, attempts }) => ({ name, status, attempts }))).toEqual([
+      { name: "prepare", status: "FAILED", attempts: 1 },
+    ]);
+  });
+
+  it("marks the checkpointed bytes as a lower bound when the history truncated a payload", () => {
+    const events = loadFixture("cloud/succeeded").events.map((event) =>
+      event.StepSucceededDetails?.Result
+        ? {
+            ...event,
+            StepSucceededDetails: { ...event.StepSucceededDetails, Result: { Payload: "{}", Truncated: true } },
+          }
+        : event,
+    );
+
+    const summary = summariseHistory(events);
+
+    expect(summary.checkpointBytesTruncated).toBe(true);
+    expect(summary.checkpointBytes).toBeLessThan(885);
+  });
+
+  it("counts a processor call for each chained invoke of a stage, a retried one as often as it ran, and none for an invoke of anything else", () => {
     const summary = summariseHistory([
       invokeStarted("1", "add"),
       invokeStarted("2", "add"),
