@@ -18,7 +18,10 @@ const describe = (input: unknown): string => {
 const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;
 
 /** A key as a message shows it: quoted unless it is a plain name (so `""` and `"(payload)"` stay readable). */
-const showKey = (key: unknown): string => (PLAIN_NAME.test(String(key)) ? String(key) : JSON.stringify(key));
+const showKey = (key: unknown): string => {
+  const name = String(key);
+  return PLAIN_NAME.test(name) ? name : JSON.stringify(key);
+};
 
 const fieldOf = (issue: v.BaseIssue<unknown>): string =>
   issue.path ? issue.path.map((item) => showKey(item.key)).join(".") : WHOLE_PAYLOAD;
