@@ -13,7 +13,18 @@ const REPLAY =
 const REPLAY_UNSAFE_MODULES = String.raw`/^(node:)?(crypto|perf_hooks|timers)(\u002Fpromises)?$/`;
 
 export default defineConfig(
-  { ignores: ["node_modules/", ".tools/", ".aws-sam/", ".build/", "coverage/", "reports/", ".stryker-tmp/", ".jest-cache/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".tools/",
+      ".aws-sam/",
+      ".build/",
+      "coverage/",
+      "reports/",
+      ".stryker-tmp/",
+      ".jest-cache/",
+    ],
+  },
   {
     files: ["**/*.ts"],
     extends: [eslint.configs.recommended, tseslint.configs.strictTypeChecked],

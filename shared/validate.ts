@@ -70,9 +70,8 @@ export const parsePayload = <TSchema extends PayloadSchema>(
       { field: WHOLE_PAYLOAD, problem: `must be a JSON object, received ${describe(input)}` },
     ]);
   }
-  // Every field's problem, not just the first. It is valibot's default, stated because the messages rely on it.
-  // Stryker disable next-line ObjectLiteral: equivalent, `{}` is valibot's default, which is the same setting
-  const result = v.safeParse(schema, input, { abortEarly: false });
+  // valibot reports every field's problem, not just the first, unless told to abort early.
+  const result = v.safeParse(schema, input);
   if (result.success) return result.output;
   throw new PayloadValidationError(payload, toFieldIssues(result.issues, input, Object.keys(schema.entries)));
 };

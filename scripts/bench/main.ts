@@ -20,6 +20,7 @@ import { build, type BuildOptions } from "esbuild";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { helpText, UsageError, walkArguments, wantsHelp, type ToolHelp } from "../report/arguments";
 import { loadSourceHandlers, runLocalChain } from "../local/chain";
+import { round } from "../report/print";
 
 const MIN_RUNS = 15;
 const ROOT = process.cwd();
@@ -102,8 +103,6 @@ const median = (values: readonly number[]): number => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
-
-const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
 /** The built function's bundle, as `sam build` left it (its Handler is `index.handler`). */
 const builtBundle = (name: FunctionName): Bundle => {

@@ -3,11 +3,16 @@
  * with which event, and how long to wait. Pure: it reads no file and calls no
  * service, so a bad command line is refused before anything is sent.
  */
-import { DEFAULT_EVENT, UsageError, walkArguments, type ToolHelp } from "../report/arguments";
+import {
+  DEFAULT_EVENT,
+  DEFAULT_TIMEOUT_SECONDS,
+  positiveSeconds,
+  UsageError,
+  walkArguments,
+  type ToolHelp,
+} from "../report/arguments";
 
 export { UsageError };
-
-const DEFAULT_TIMEOUT_SECONDS = 120;
 
 /** The stack output that holds the orchestrator's alias ARN (template.yaml, Outputs). */
 export const ALIAS_OUTPUT = "OrchestratorAliasArn";
@@ -85,12 +90,6 @@ export const checkFunction = (value: string): string | undefined => {
   }
   if (match.groups.qualifier === undefined) throw new UsageError(`--function ${value} ${UNQUALIFIED}`);
   return match.groups.region;
-};
-
-const positiveSeconds = (value: string): number => {
-  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-  if (!(seconds > 0)) throw new UsageError(`--timeout takes a number of seconds above 0, not ${value}`);
-  return seconds;
 };
 
 export const parseArguments = (args: readonly string[]): CloudInvokeOptions => {

@@ -214,7 +214,8 @@ class Backoff {
   }
 }
 
-const isTerminal = (status: ExecutionStatus | undefined): status is TerminalStatus =>
+/** Whether an execution with this status has ended. */
+export const isTerminal = (status: ExecutionStatus | undefined): status is TerminalStatus =>
   status !== undefined && status !== ExecutionStatus.RUNNING;
 
 /** Checks the execution's status until it is terminal. */

@@ -2,9 +2,15 @@
  * The command line of `npm run emulate`. Pure: it reads no file and starts
  * nothing, so a bad command line is refused before anything runs.
  */
-import { DEFAULT_EVENT, UsageError, walkArguments, type ToolHelp } from "../report/arguments";
+import {
+  DEFAULT_EVENT,
+  DEFAULT_TIMEOUT_SECONDS,
+  positiveSeconds,
+  UsageError,
+  walkArguments,
+  type ToolHelp,
+} from "../report/arguments";
 
-const DEFAULT_TIMEOUT_SECONDS = 120;
 const DEFAULT_CONCURRENCY = 25;
 
 export const HELP: ToolHelp = {
@@ -76,12 +82,6 @@ const wholeNumber = (option: string, value: string, min: number, max: number): n
   if (!(number >= min && number <= max))
     throw new UsageError(`${option} takes a whole number ${min}-${max}, not ${value}`);
   return number;
-};
-
-const positiveSeconds = (value: string): number => {
-  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-  if (!(seconds > 0)) throw new UsageError(`--timeout takes a number of seconds above 0, not ${value}`);
-  return seconds;
 };
 
 export const parseArguments = (args: readonly string[]): EmulateOptions => {

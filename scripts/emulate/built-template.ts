@@ -21,6 +21,12 @@ export interface Placement {
   account: string;
 }
 
+/** The ARN of function `name` at `placement`, qualified when `qualifier` is given. */
+export const functionArn = (placement: Placement, name: string, qualifier?: string): string =>
+  [`arn:aws:lambda:${placement.region}:${placement.account}:function:${name}`, ...(qualifier ? [qualifier] : [])].join(
+    ":",
+  );
+
 /** The one version the host publishes of each function; the alias points to it. */
 export const PUBLISHED_VERSION = "1";
 
@@ -90,8 +96,7 @@ class Resolver {
   }
 
   functionArn(name: string, qualifier?: string): string {
-    const { region, account } = this.placement;
-    return [`arn:aws:lambda:${region}:${account}:function:${name}`, ...(qualifier ? [qualifier] : [])].join(":");
+    return functionArn(this.placement, name, qualifier);
   }
 
   /** A string, number or boolean as is; `Ref` and `Fn::GetAtt` of what the host knows; anything else refused. */

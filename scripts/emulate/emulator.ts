@@ -16,9 +16,9 @@ import { LOCAL_ACCOUNT } from "./local-account";
 const run = promisify(execFile);
 
 /** The virtual environment, under the package root. */
-export const EMULATOR_DIRECTORY = path.join(".aws-sam", "tools", "durable-emulator");
+const EMULATOR_DIRECTORY = path.join(".aws-sam", "tools", "durable-emulator");
 /** Every package of the emulator, pinned. */
-export const REQUIREMENTS_FILE = path.join(".ci", "emulator-requirements.txt");
+const REQUIREMENTS_FILE = path.join(".ci", "emulator-requirements.txt");
 export const EMULATOR_PACKAGE = "aws-durable-execution-sdk-python-testing";
 /** Written into the environment after a complete install: a copy of the requirements it was installed from. */
 const INSTALLED_STAMP = "installed-requirements.txt";

@@ -27,8 +27,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ExecutionStatus } from "@aws-sdk/client-lambda";
+import { isTerminal } from "../cloud/run";
 import { toLogRecord, type LogLine } from "../report/logs";
-import { PUBLISHED_VERSION, type HostedFunction, type Placement } from "./built-template";
+import { functionArn, PUBLISHED_VERSION, type HostedFunction, type Placement } from "./built-template";
 import { FunctionEnvironments, type InvocationOutcome } from "./environments";
 import type { LambdaError } from "./worker-protocol";
 import { SetupError } from "./errors";
@@ -58,8 +60,6 @@ export interface Host {
   /** Stops serving and stops every function's processes. */
   close: () => Promise<void>;
 }
-
-const TERMINAL_STATUSES = ["SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"];
 
 /** Lambda's FunctionName: a name, `account:function:name` or a full ARN, with an optional qualifier. */
 const FUNCTION_NAME = new RegExp(
@@ -176,11 +176,7 @@ export const startHost = async (options: HostOptions): Promise<Host> => {
     }),
   );
 
-  const functionArn = (name: string, qualifier?: string) =>
-    [
-      `arn:aws:lambda:${placement.region}:${placement.account}:function:${name}`,
-      ...(qualifier ? [qualifier] : []),
-    ].join(":");
+  const arnOf = (name: string, qualifier?: string) => functionArn(placement, name, qualifier);
 
   const resolveTarget = (given: string, queryQualifier: string | null): Target | undefined => {
     const groups = FUNCTION_NAME.exec(given)?.groups;
@@ -189,7 +185,7 @@ export const startHost = async (options: HostOptions): Promise<Host> => {
     if (groups.region !== undefined && groups.region !== placement.region) return undefined;
     if ((groups.account ?? groups.partialAccount ?? placement.account) !== placement.account) return undefined;
     const qualifier = groups.qualifier ?? queryQualifier ?? undefined;
-    const arn = functionArn(fn.name, qualifier);
+    const arn = arnOf(fn.name, qualifier);
     if (qualifier === undefined || qualifier === "$LATEST")
       return { fn, version: "$LATEST", qualified: !!qualifier, arn };
     if (qualifier === PUBLISHED_VERSION || qualifier === fn.alias) {
@@ -240,7 +236,7 @@ export const startHost = async (options: HostOptions): Promise<Host> => {
     const { fn } = target;
     if (!fn.durable) throw new Error(`${fn.name} is not durable`);
     if (!target.qualified) {
-      const message = `${target.arn} is a durable function: invoke a version or an alias of it`;
+      const message = `${target.arn} is a durable function: invoke a version, an alias or $LATEST of it`;
       return apiError(400, "InvalidParameterValueException", message, requestId);
     }
     const started = await emulator(
@@ -269,12 +265,12 @@ export const startHost = async (options: HostOptions): Promise<Host> => {
     for (;;) {
       const status = await emulator("GET", `/2025-12-01/durable-executions/${encodeURIComponent(executionArn)}`);
       const execution = JSON.parse(status.body ?? "{}") as {
-        Status?: string;
+        Status?: ExecutionStatus;
         Result?: string;
         Error?: { ErrorType?: string; ErrorMessage?: string; StackTrace?: string[] };
       };
       if (execution.Status === "SUCCEEDED") return { status: 200, headers, body: execution.Result ?? "null" };
-      if (execution.Status !== undefined && TERMINAL_STATUSES.includes(execution.Status)) {
+      if (isTerminal(execution.Status)) {
         const error: LambdaError = {
           errorType: execution.Error?.ErrorType ?? `Execution${execution.Status}`,
           errorMessage: execution.Error?.ErrorMessage ?? `the durable execution ended ${execution.Status}`,
@@ -296,7 +292,7 @@ export const startHost = async (options: HostOptions): Promise<Host> => {
     const name = decodeURIComponent(encodedName);
     const target = resolveTarget(name, url.searchParams.get("Qualifier"));
     if (target === undefined) {
-      const arn = name.startsWith("arn:") ? name : functionArn(name);
+      const arn = name.startsWith("arn:") ? name : arnOf(name);
       return apiError(404, "ResourceNotFoundException", `Function not found: ${arn}`, requestId);
     }
     const event = body === "" ? "{}" : body;
@@ -372,3 +368,7 @@ const errorTypeIn = (text: string): string | null => {
     return null;
   }
 };
+
+/** The invocations the host gave each function between two readings of {@link Host.invocations}. */
+export const invocationsSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([name, count]) => [name, count - (before[name] ?? 0)]));

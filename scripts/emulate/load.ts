@@ -11,7 +11,8 @@ import { prepare } from "../../functions/orchestrator/prepare";
 import { transform } from "../../functions/transform/transform";
 import { PROCESSOR_STAGES } from "../../shared";
 import { runExecution, type RecordedRun } from "../cloud/run";
-import { table } from "../report/print";
+import { round, table } from "../report/print";
+import { invocationsSince } from "./host";
 import { EMULATOR_POLLING, type Stack } from "./stack";
 
 export interface LoadOptions {
@@ -72,8 +73,6 @@ const problemWith = (run: RecordedRun, event: Record<string, unknown>): string |
 const percentile = (sorted: readonly number[], fraction: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * fraction) - 1))] ?? 0;
 
-const round = (value: number, digits: number): number => Number(value.toFixed(digits));
-
 export const runLoad = async (stack: Stack, options: LoadOptions): Promise<LoadFindings> => {
   const before = stack.host.invocations();
   const durations: number[] = [];
@@ -118,11 +117,11 @@ export const runLoad = async (stack: Stack, options: LoadOptions): Promise<LoadF
   const seconds = (performance.now() - started) / 1000;
 
   const sorted = durations.sort((a, b) => a - b);
-  const after = stack.host.invocations();
+  const since = invocationsSince(before, stack.host.invocations());
   const processorRuns = Object.fromEntries(
     stack.functions
       .filter(({ logSource }) => (PROCESSOR_STAGES as readonly string[]).includes(logSource))
-      .map(({ name, logSource }) => [logSource, (after[name] ?? 0) - (before[name] ?? 0)]),
+      .map(({ name, logSource }) => [logSource, since[name] ?? 0]),
   );
   return {
     result: {

@@ -8,6 +8,9 @@ import path from "node:path";
 /** The event every tool runs when given none. */
 export const DEFAULT_EVENT = "events/orchestrator.json";
 
+/** How long a tool waits for an execution to end when `--timeout` does not say. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
 /** Bad usage, or an event file that cannot be read or is not JSON: the tools exit 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -94,4 +97,11 @@ export const helpText = (tool: ToolHelp): string => {
     ...tool.footer,
     "",
   ].join("\n");
+};
+
+/** `--timeout`'s value: a number of seconds above 0. */
+export const positiveSeconds = (value: string): number => {
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds > 0)) throw new UsageError(`--timeout takes a number of seconds above 0, not ${value}`);
+  return seconds;
 };

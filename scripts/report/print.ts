@@ -77,3 +77,6 @@ export const toReport = (run: ChainRun, eventFile: string, extras: ReportExtras 
     outcome,
   ].join("\n");
 };
+
+/** `value` rounded to `digits` decimals, as a number (for JSON). */
+export const round = (value: number, digits: number): number => Number(value.toFixed(digits));

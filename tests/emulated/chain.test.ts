@@ -5,13 +5,12 @@
  * Durable waits are skipped (the emulator's --skip-time); nothing here is timed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { InvokeCommand, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
-import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
+import { PUBLISHED_VERSION } from "../../scripts/emulate/built-template";
 import { runLoad } from "../../scripts/emulate/load";
 import { toLogRecords } from "../../scripts/report/logs";
 import { loadEvent } from "../support/events";
 import { SAMPLE_RUN_LOGS } from "../support/sample-run";
-import { invocationsSince, recordOrCheck, startTestStack, type TestStack } from "./support";
+import { invocationsSince, invokeAt, localFunctionArn, recordOrCheck, startTestStack, type TestStack } from "./support";
 
 let stack: TestStack;
 
@@ -23,22 +22,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const functionArn = (name: string, qualifier?: string) =>
-  [`arn:aws:lambda:${LOCAL_ACCOUNT.region}:${LOCAL_ACCOUNT.account}:function:${name}`, qualifier]
-    .filter(Boolean)
-    .join(":");
-
-/** Invokes a function at the host as any Lambda client would, and reads the answer. */
-const invoke = async (functionName: string, payload: unknown) => {
-  const response: InvokeCommandOutput = await stack.lambda.send(
-    new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }),
-  );
-  return {
-    statusCode: response.StatusCode,
-    functionError: response.FunctionError,
-    payload: JSON.parse(new TextDecoder().decode(response.Payload)) as unknown,
-  };
-};
+const invoke = (functionName: string, payload: unknown) => invokeAt(stack, functionName, payload);
 
 /** The invoke's error name and message, or undefined when it succeeded. */
 const refusal = async (functionName: string) =>
@@ -88,9 +72,9 @@ describe("the built chain on the emulator", () => {
     const targets = run.events.flatMap((event) => event.ChainedInvokeStartedDetails?.FunctionName ?? []);
 
     expect(targets).toEqual([
-      functionArn("AddFunction", "1"),
-      functionArn("TransformFunction", "1"),
-      functionArn("FinalizeFunction", "1"),
+      localFunctionArn("AddFunction", PUBLISHED_VERSION),
+      localFunctionArn("TransformFunction", PUBLISHED_VERSION),
+      localFunctionArn("FinalizeFunction", PUBLISHED_VERSION),
     ]);
   });
 
@@ -146,7 +130,9 @@ describe("the built chain on the emulator", () => {
   });
 
   it("returns a processor's error in Lambda's shape: X-Amz-Function-Error, errorType, errorMessage and trace", async () => {
-    const { statusCode, functionError, payload } = await invoke(functionArn("AddFunction", "1"), { value: "5" });
+    const { statusCode, functionError, payload } = await invoke(localFunctionArn("AddFunction", PUBLISHED_VERSION), {
+      value: "5",
+    });
 
     expect({ statusCode, functionError }).toEqual({ statusCode: 200, functionError: "Unhandled" });
     expect(payload).toEqual({
@@ -157,8 +143,8 @@ describe("the built chain on the emulator", () => {
   });
 
   it.each([
-    ["an unknown function", functionArn("NoSuchFunction", "1")],
-    ["a version that was not published", functionArn("AddFunction", "7")],
+    ["an unknown function", localFunctionArn("NoSuchFunction", PUBLISHED_VERSION)],
+    ["a version that was not published", localFunctionArn("AddFunction", "7")],
     ["a function in another region", "arn:aws:lambda:eu-west-1:123456789012:function:AddFunction:1"],
   ])("answers %s with Lambda's 404 ResourceNotFoundException", async (_case, name) => {
     expect(await refusal(name)).toEqual({
@@ -170,7 +156,7 @@ describe("the built chain on the emulator", () => {
   it("refuses to start the durable orchestrator unqualified, as Lambda does", async () => {
     expect(await refusal("OrchestratorFunction")).toEqual({
       name: "InvalidParameterValueException",
-      message: expect.stringContaining("is a durable function: invoke a version or an alias of it"),
+      message: expect.stringContaining("is a durable function: invoke a version, an alias or $LATEST of it"),
     });
   });
 });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,7 +18,7 @@ import { SetupError } from "../../scripts/emulate/errors";
 import { HELP } from "../../scripts/emulate/arguments";
 import { loadEvent, ROOT } from "../support/events";
 import { transcripts } from "../support/docs";
-import { maskTimestamps, runNpm } from "../support/npm";
+import { maskRunVariables, runNpm } from "../support/npm";
 import { SAMPLE_RUN_LOGS, successfulSampleRunJson } from "../support/sample-run";
 import { scratchFile } from "../support/scratch";
 import { processesMentioning } from "./support";
@@ -28,11 +28,7 @@ const MAIN = path.join(ROOT, ".build", "emulate", "main.mjs");
 const DOCS = "docs/emulator.md";
 
 /** Durations, timestamps and the emulator's ids differ between runs; everything else must not. */
-const normalise = (output: string): string =>
-  maskTimestamps(output.replace(/\d+ ms/g, "<n> ms"))
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>")
-    .replace(/ {2,}/g, "  ")
-    .trimEnd();
+const normalise = (output: string): string => maskRunVariables(output).replace(/ {2,}/g, "  ");
 
 /** The sample event, for a run in a folder that has none. */
 const SAMPLE_EVENT = path.join(ROOT, "events", "orchestrator.json");
@@ -199,15 +195,19 @@ describe("npm run emulate refuses with one line and exit 2", () => {
   });
 
   it("no Python 3.11 or newer to install the emulator with", () => {
-    // A checkout with a build but no emulator installed yet, and a PATH with Node.js and nothing else.
+    // A checkout with a build but no emulator installed yet, and a PATH with Node.js and nothing else (Node's own
+    // folder may hold a Python too, as /usr/bin does).
     const checkout = scratch();
+    const bin = path.join(checkout, "bin");
+    mkdirSync(bin);
+    symlinkSync(process.execPath, path.join(bin, "node"));
     cpSync(path.join(ROOT, ".aws-sam", "build"), path.join(checkout, ".aws-sam", "build"), { recursive: true });
     mkdirSync(path.join(checkout, ".ci"));
     cpSync(
       path.join(ROOT, ".ci", "emulator-requirements.txt"),
       path.join(checkout, ".ci", "emulator-requirements.txt"),
     );
-    const env = { ...process.env, TMPDIR: checkout, PATH: path.dirname(process.execPath) };
+    const env = { ...process.env, TMPDIR: checkout, PATH: bin };
 
     const tool = spawnSync(process.execPath, [MAIN, "--event", SAMPLE_EVENT], { cwd: checkout, encoding: "utf8", env });
 

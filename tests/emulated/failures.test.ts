@@ -6,15 +6,24 @@
  * (the emulator's --skip-time), so a retry after 2 s or 4 s comes at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PUBLISHED_VERSION } from "../../scripts/emulate/built-template";
 import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
+import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
 import { loadEvent } from "../support/events";
 import { ADD_RECOVERED_OPERATIONS } from "../support/sample-run";
 import { FAULTS } from "./faults";
-import { BUILD, invocationsSince, recordOrCheck, startTestStack, type TestStack } from "./support";
+import {
+  BUILD,
+  invocationsSince,
+  invokeAt,
+  localFunctionArn,
+  recordOrCheck,
+  startTestStack,
+  type TestStack,
+} from "./support";
 import { ADDED, makeWrappedBuild, OTHER_REGION } from "./wrapped-build";
 
 let scratch: string;
@@ -31,25 +40,13 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const functionArn = (name: string, qualifier: string) =>
-  `arn:aws:lambda:${LOCAL_ACCOUNT.region}:${LOCAL_ACCOUNT.account}:function:${name}:${qualifier}`;
-
 /** The sample event with the id that asks for a failure. */
 const eventWithId = (id: string) => ({ ...loadEvent("orchestrator"), id });
 
 const summary = (run: Awaited<ReturnType<TestStack["run"]>>) =>
   run.operations.map(({ name, type, status }) => `${name} ${type} ${status}`);
 
-/** Invokes a function at the host directly, and reads the answer. */
-const invokeDirectly = async (functionName: string, payload: unknown) => {
-  const response = await stack.lambda.send(
-    new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }),
-  );
-  return {
-    functionError: response.FunctionError,
-    payload: JSON.parse(new TextDecoder().decode(response.Payload)) as unknown,
-  };
-};
+const invokeDirectly = (functionName: string, payload: unknown) => invokeAt(stack, functionName, payload);
 
 describe("the failure policy on the emulator", () => {
   it("fails at once with a ChainStageError naming transform when transform rejects its payload", async () => {
@@ -139,7 +136,7 @@ describe("durability on the emulator", () => {
     // The emulator refuses a chained invoke of a function in another region, as Lambda does.
     const run = await stack.run(loadEvent("orchestrator"), {
       name: "checkpoint-refused",
-      functionArn: functionArn(ADDED.otherRegionOrchestrator, "live"),
+      functionArn: localFunctionArn(ADDED.otherRegionOrchestrator, "live"),
     });
 
     expect(run.status).toBe("FAILED");
@@ -159,25 +156,30 @@ describe("durability on the emulator", () => {
 
 describe("the Invoke host", () => {
   it("stops a processor at the timeout the template gives it, and runs the next invocation in a fresh process", async () => {
-    const slowAdd = functionArn(ADDED.slowAdd, "1");
+    const slowAdd = localFunctionArn(ADDED.slowAdd, PUBLISHED_VERSION);
 
     const timedOut = await invokeDirectly(slowAdd, eventWithId(FAULTS.processorHangs));
     const next = await invokeDirectly(slowAdd, loadEvent("add"));
 
     expect(timedOut).toEqual({
+      statusCode: 200,
       functionError: "Unhandled",
       payload: { errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.00 seconds", trace: [] },
     });
-    expect(next).toEqual({ functionError: undefined, payload: expect.objectContaining({ value: 15 }) });
+    expect(next).toEqual({
+      statusCode: 200,
+      functionError: undefined,
+      payload: expect.objectContaining({ value: 15 }),
+    });
   });
 
   it("runs each function in processes of its own, with Lambda's variables and the template's environment", async () => {
     const probe = { id: FAULTS.processorShowsEnvironment };
 
     const seen = await Promise.all(
-      ["AddFunction", "TransformFunction", "FinalizeFunction"].map(async (name) => ({
+      Object.values(LOCAL_PROCESSOR_IDS).map(async (name) => ({
         name,
-        ...((await invokeDirectly(functionArn(name, "live"), probe)).payload as {
+        ...((await invokeDirectly(localFunctionArn(name, "live"), probe)).payload as {
           pid: number;
           environment: Record<string, string>;
         }),

@@ -7,18 +7,22 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "@jest/globals";
+import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { runExecution, type RecordedRun } from "../../scripts/cloud/run";
 import { summariseHistory } from "../../scripts/report/history";
 import type { LogLine } from "../../scripts/report/logs";
+import { functionArn } from "../../scripts/emulate/built-template";
+import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
 import { EMULATOR_POLLING, startStack, Teardown, type Stack } from "../../scripts/emulate/stack";
 import { bundleForNode } from "../support/bundle";
 import { ROOT } from "../support/events";
+import { UUID } from "../support/npm";
 
 /** What `sam build` produced. */
 export const BUILD = path.join(ROOT, ".aws-sam", "build");
 
 /** How long one test may wait for an execution (the emulator's own retries of a failed invocation included). */
-export const EXECUTION_TIMEOUT_SECONDS = 60;
+const EXECUTION_TIMEOUT_SECONDS = 60;
 
 /** The function worker as `npm run emulate` bundles it, into a folder of this suite's own. */
 const workerScript = (): string =>
@@ -70,9 +74,23 @@ export const startTestStack = async (buildDirectory = BUILD): Promise<TestStack>
   }
 };
 
-/** The invocations the host gave each function between two readings. */
-export const invocationsSince = (before: Record<string, number>, after: Record<string, number>) =>
-  Object.fromEntries(Object.entries(after).map(([name, count]) => [name, count - (before[name] ?? 0)]));
+export { invocationsSince } from "../../scripts/emulate/host";
+
+/** A function's ARN in the emulator's account and region. */
+export const localFunctionArn = (name: string, qualifier?: string): string =>
+  functionArn(LOCAL_ACCOUNT, name, qualifier);
+
+/** Invokes a function at the stack's host as any Lambda client would, and reads the answer. */
+export const invokeAt = async (stack: Stack, functionName: string, payload: unknown) => {
+  const response = await stack.lambda.send(
+    new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) }),
+  );
+  return {
+    statusCode: response.StatusCode,
+    functionError: response.FunctionError,
+    payload: JSON.parse(new TextDecoder().decode(response.Payload)) as unknown,
+  };
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Recorded histories: tests/fixtures/emulated/<name>.json, in the shape of tests/fixtures/cloud/*.json.
@@ -81,7 +99,6 @@ const FIXTURES = path.join(ROOT, "tests", "fixtures", "emulated");
 const EMULATOR = "aws-durable-execution-sdk-python-testing 1.4.0 (dex-local-runner)";
 /** Where a recorded history's clock starts. */
 const RECORDED_START = Date.parse("2026-01-01T00:00:00.000Z");
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
 
 /**

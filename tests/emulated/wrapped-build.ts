@@ -9,9 +9,12 @@ import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node
 import path from "node:path";
 import { buildSync } from "esbuild";
 import { parse, stringify } from "yaml";
+import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
+import { PROCESSOR_STAGES } from "../../shared";
+import { functionArn, PUBLISHED_VERSION } from "../../scripts/emulate/built-template";
+import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
+import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
 import type { FaultConfig } from "./faults";
-
-const PROCESSORS = ["AddFunction", "TransformFunction", "FinalizeFunction"];
 
 /** The region the other-region orchestrator's processors are in: not the emulator's. */
 export const OTHER_REGION = "eu-west-1";
@@ -48,7 +51,7 @@ export const makeWrappedBuild = (buildDirectory: string, directory: string, mark
     recursive: true,
   });
   wrap(path.join(directory, "OrchestratorFunction"), "orchestrator-wrapper");
-  for (const name of PROCESSORS) {
+  for (const name of Object.values(LOCAL_PROCESSOR_IDS)) {
     wrap(path.join(directory, name), "processor-wrapper");
     const config: FaultConfig = { markerDirectory };
     writeFileSync(path.join(directory, name, "fault.json"), JSON.stringify(config));
@@ -68,9 +71,13 @@ export const makeWrappedBuild = (buildDirectory: string, directory: string, mark
   otherRegion.Properties.CodeUri = "OrchestratorFunctionAsBuilt";
   otherRegion.Properties.Environment = {
     Variables: Object.fromEntries(
-      ["ADD", "TRANSFORM", "FINALIZE"].map((stage) => [
-        `${stage}_FUNCTION_ARN`,
-        `arn:aws:lambda:${OTHER_REGION}:123456789012:function:${stage.charAt(0)}${stage.slice(1).toLowerCase()}Function:1`,
+      PROCESSOR_STAGES.map((stage) => [
+        PROCESSOR_ARN_VARIABLES[stage],
+        functionArn(
+          { region: OTHER_REGION, account: LOCAL_ACCOUNT.account },
+          LOCAL_PROCESSOR_IDS[stage],
+          PUBLISHED_VERSION,
+        ),
       ]),
     ),
   };

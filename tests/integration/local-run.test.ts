@@ -2,15 +2,12 @@ import { describe, expect, it } from "@jest/globals";
 import { blockAfter, documentText, transcripts } from "../support/docs";
 import { SAMPLE_RUN_LOGS, successfulSampleRunJson } from "../support/sample-run";
 import { scratchFile } from "../support/scratch";
-import { maskTimestamps, runNpm } from "../support/npm";
+import { maskRunVariables, runNpm } from "../support/npm";
 
 const npmStart = (...args: string[]) => runNpm("start", args);
 
 /** Durations, timestamps and the local runner's generated ids differ between runs; everything else must match. */
-const normalise = (output: string): string =>
-  maskTimestamps(output.replace(/\d+ ms/g, "<n> ms"))
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>")
-    .trimEnd();
+const normalise = maskRunVariables;
 
 const LOCAL_RUNNER = "docs/local-runner.md";
 

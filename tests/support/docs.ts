@@ -16,7 +16,7 @@ export const documents = (): [string, string][] => [
     .map((name): [string, string] => [`docs/${name}`, readFileSync(path.join(ROOT, "docs", name), "utf8")]),
 ];
 
-/** The text of one of them. */
+/** The text of one of them, or of any other file in the repository. */
 export const documentText = (file: string): string => readFileSync(path.join(ROOT, file), "utf8");
 
 /** The first fenced block (of `language`) after `marker` in `file`. */

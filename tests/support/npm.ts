@@ -17,3 +17,12 @@ export const runNpm = (script: string, args: readonly string[], env?: NodeJS.Pro
 
 /** Replaces ISO-8601 timestamps, which differ between runs, with `<timestamp>`. */
 export const maskTimestamps = (text: string): string => text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<timestamp>");
+
+/** A UUID, as the local runner and the emulator generate them for executions and operations. */
+export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** A tool's output with what differs between runs masked: durations, timestamps and generated ids. */
+export const maskRunVariables = (output: string): string =>
+  maskTimestamps(output.replace(/\d+ ms/g, "<n> ms"))
+    .replace(UUID, "<uuid>")
+    .trimEnd();

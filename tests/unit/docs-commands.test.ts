@@ -6,13 +6,11 @@
  * scripts) is checked to exist, and the test prints the list.
  */
 import { describe, expect, it } from "@jest/globals";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadTemplate, resourceById } from "../template/load-template";
-import { documents } from "../support/docs";
+import { documents, documentText } from "../support/docs";
 import { ROOT } from "../support/events";
-
-const read = (file: string): string => readFileSync(path.join(ROOT, file), "utf8");
 
 /** The commands a document shows: in bash blocks, after `$ ` in text blocks, and in inline code. */
 const commandsIn = (text: string): string[] => {
@@ -44,9 +42,9 @@ type Coverage =
   | { by: "test"; file: string; evidence: string }
   | { by: "not run here"; needs: string; check: () => void };
 
-const ci = read(".ci/run");
-const packageScripts = read("package.json");
-const samconfig = read("samconfig.toml");
+const ci = documentText(".ci/run");
+const packageScripts = documentText("package.json");
+const samconfig = documentText("samconfig.toml");
 const template = loadTemplate();
 
 const stackName = /stack_name = "([^"]+)"/.exec(samconfig)?.[1] ?? "?";
@@ -93,7 +91,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       needs:
         "two minutes of the machine: the dated measurement in docs/build-and-cold-start.md (CI runs `npm run bench`)",
       check: () => {
-        expect(read("scripts/bench/main.ts")).toContain('"--runs"');
+        expect(documentText("scripts/bench/main.ts")).toContain('"--runs"');
       },
     },
   ],
@@ -112,7 +110,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       needs:
         "a minute of the machine: a measurement for docs/emulator.md (test:emulated checks the load run's answers)",
       check: () => {
-        expect(read("scripts/emulate/arguments.ts")).toContain('"--load"');
+        expect(documentText("scripts/emulate/arguments.ts")).toContain('"--load"');
       },
     },
   ],
@@ -183,7 +181,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       by: "not run here",
       needs: "the serverless-patterns collection, where the pattern is published; CI runs on a clone of it",
       check: () => {
-        expect(read("example-pattern.json")).toContain('"templateURL": "serverless-patterns/');
+        expect(documentText("example-pattern.json")).toContain('"templateURL": "serverless-patterns/');
       },
     },
   ],
@@ -321,7 +319,7 @@ describe("the commands in the README and docs/", () => {
     const [[, coverage] = [/(?:)/, { by: "ci" } as Coverage]] = coverageOf(command);
 
     if (coverage.by === "ci") expect(ci).toMatch(new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "m"));
-    else if (coverage.by === "test") expect(read(coverage.file)).toContain(coverage.evidence);
+    else if (coverage.by === "test") expect(documentText(coverage.file)).toContain(coverage.evidence);
     else coverage.check();
   });
 

@@ -86,7 +86,7 @@ describe("the workflow", () => {
 });
 
 describe("the workflow, when the prepare step fails", () => {
-  it("fails with the step's own error, rebuilt from the checkpoint, so the execution's error type says what went wrong", async () => {
+  it("fails with the cause a StepError carries, so the execution's error type says what went wrong", async () => {
     const cause = new Error("Invalid orchestrator input: value must be a number");
     cause.name = "PayloadValidationError";
     const { context, calls, records } = fakeContext(new StepError("step failed", cause));
