@@ -1,4 +1,4 @@
-import type { ProcessorStage } from "./stages";
+import type { ProcessorStage } from "./chain";
 
 /** One field of a payload that broke the contract, and how. */
 export interface FieldIssue {

@@ -1,4 +1,4 @@
-import type { ProcessorStage } from "./stages";
+import type { ProcessorStage } from "./chain";
 
 /**
  * What the chain's functions log: one object per record, which Lambda's JSON

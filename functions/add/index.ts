@@ -1,5 +1,5 @@
 /**
- * Lambda handler of `add`, the first processor of the chain.
+ * Lambda handler of stage `add`.
  * Validates its event against the `add` input schema (so it can also be invoked
  * on its own), then returns `add`'s output. It keeps no state: invoking it
  * twice with the same event returns the same payload.

@@ -1,7 +1,7 @@
-import type { FinalizedPayload, TransformedPayload } from "../../shared";
+import type { StageInput, StageOutput } from "../../shared";
 
-/** Stage 3: adds 5 to `value` and marks the payload `COMPLETED`. */
-export const finalize = (input: TransformedPayload): FinalizedPayload => ({
+/** Stage `finalize`: adds 5 to `value` and marks the payload `COMPLETED`. */
+export const finalize = (input: StageInput<"finalize">): StageOutput<"finalize"> => ({
   ...input,
   value: input.value + 5,
   step3_completed: true,

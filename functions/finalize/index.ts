@@ -1,5 +1,5 @@
 /**
- * Lambda handler of `finalize`, the last processor of the chain.
+ * Lambda handler of stage `finalize`.
  * Validates its event against the `finalize` input schema, then returns
  * `finalize`'s output. Stateless and idempotent.
  */

@@ -4,7 +4,7 @@ import {
   parsePayload,
   PayloadValidationError,
   retryWaitName,
-  STAGE_CONTRACT,
+  stageRow,
   stageCompleted,
   stageOutputName,
   type ProcessorStage,
@@ -53,7 +53,7 @@ export const invokeStage = async <S extends ProcessorStage>(
   }
   let output: StageOutput<S>;
   try {
-    output = parsePayload(STAGE_CONTRACT[stage].output, response, stageOutputName(stage));
+    output = parsePayload(stageRow(stage).output, response, stageOutputName(stage));
   } catch (error) {
     // A processor returns the same output for the same payload, so another attempt would not help.
     // Stryker disable next-line ConditionalExpression: equivalent, parsePayload throws nothing else; the check keeps anything else from being blamed on the processor

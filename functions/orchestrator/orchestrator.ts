@@ -40,7 +40,9 @@ const runPrepare = async (context: DurableContext, event: unknown, clock: Clock)
 };
 
 /**
- * The durable workflow: prepare the event, then chain the three processors.
+ * The durable workflow: prepare the event, then invoke each processor stage
+ * in the order shared/chain.ts declares (the compiler checks that each call
+ * gets the output of the one before it, and that the last one's is returned).
  *
  * The body is replayed from the start each time the orchestrator resumes
  * (after every invoke), so it must be deterministic: time, randomness and I/O
@@ -53,14 +55,14 @@ const runPrepare = async (context: DurableContext, event: unknown, clock: Clock)
  * execution, however many invocations the execution takes.
  */
 export const createOrchestrator =
-  (processorArns: ProcessorArns, clock: Clock = systemClock): DurableExecutionHandler<unknown, WorkflowResult> =>
+  (arns: ProcessorArns, clock: Clock = systemClock): DurableExecutionHandler<unknown, WorkflowResult> =>
   async (event, context) => {
     context.logger.info({ event: "execution started", ...correlationId(event) } satisfies ChainLogRecord);
     try {
       const prepared = await runPrepare(context, event, clock);
-      const added = await invokeStage(context, "add", processorArns.add, prepared);
-      const transformed = await invokeStage(context, "transform", processorArns.transform, added);
-      const output = await invokeStage(context, "finalize", processorArns.finalize, transformed);
+      const added = await invokeStage(context, "add", arns.add, prepared);
+      const transformed = await invokeStage(context, "transform", arns.transform, added);
+      const output = await invokeStage(context, "finalize", arns.finalize, transformed);
       context.logger.info({
         event: "execution succeeded",
         id: output.id,

@@ -1,5 +1,5 @@
 /**
- * Lambda handler of `transform`, the second processor of the chain.
+ * Lambda handler of stage `transform`.
  * Validates its event against the `transform` input schema, then returns
  * `transform`'s output. Stateless and idempotent.
  */

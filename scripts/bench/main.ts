@@ -21,20 +21,34 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { helpText, UsageError, walkArguments, wantsHelp, type ToolHelp } from "../report/arguments";
 import { loadSourceHandlers, runLocalChain } from "../local/chain";
 import { round } from "../report/print";
+import { ORCHESTRATOR_NAMES, perStage, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
 
 const MIN_RUNS = 15;
 const ROOT = process.cwd();
 const OUT = path.join(ROOT, ".build", "bench");
 
-const FUNCTIONS = {
-  orchestrator: { logicalId: "OrchestratorFunction", kind: "orchestrator", event: "events/orchestrator.json" },
-  add: { logicalId: "AddFunction", kind: "processor", event: "events/add.json" },
-  transform: { logicalId: "TransformFunction", kind: "processor", event: "events/transform.json" },
-  finalize: { logicalId: "FinalizeFunction", kind: "processor", event: "events/finalize.json" },
-} as const;
-type FunctionName = keyof typeof FUNCTIONS;
-const NAMES = ["orchestrator", "add", "transform", "finalize"] as const satisfies readonly FunctionName[];
-const PROCESSORS = NAMES.filter((name) => name !== "orchestrator");
+/** The orchestrator, then every processor stage the chain declares. */
+type FunctionName = "orchestrator" | ProcessorStage;
+const NAMES: readonly FunctionName[] = ["orchestrator", ...PROCESSOR_STAGES];
+const PROCESSORS = PROCESSOR_STAGES;
+
+interface BenchedFunction {
+  logicalId: string;
+  kind: "orchestrator" | "processor";
+  /** The event the probe invokes the handler with. */
+  event: string;
+}
+
+const FUNCTIONS: Record<FunctionName, BenchedFunction> = {
+  orchestrator: { logicalId: ORCHESTRATOR_NAMES.functionId, kind: "orchestrator", event: ORCHESTRATOR_NAMES.event },
+  ...perStage(
+    (stage): BenchedFunction => ({
+      logicalId: stageNames(stage).functionId,
+      kind: "processor",
+      event: stageNames(stage).event,
+    }),
+  ),
+};
 
 /** The targets this benchmark reports as met or missed. */
 const TARGETS = {
@@ -60,12 +74,8 @@ const HELP: ToolHelp = {
 };
 
 /** One value per function. */
-const byName = <T>(value: (name: FunctionName) => T): Record<FunctionName, T> => ({
-  orchestrator: value("orchestrator"),
-  add: value("add"),
-  transform: value("transform"),
-  finalize: value("finalize"),
-});
+const byName = <T>(value: (name: FunctionName) => T): Record<FunctionName, T> =>
+  Object.fromEntries(NAMES.map((name) => [name, value(name)])) as Record<FunctionName, T>;
 
 interface Sample {
   load_ms: number;

@@ -10,8 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
 import { parse } from "yaml";
-import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
-import { PROCESSOR_STAGES } from "../../shared";
+import { PROCESSOR_STAGES, stageNames } from "../../shared";
 import { ALIAS_OUTPUT } from "../cloud/arguments";
 import { SetupError } from "./errors";
 
@@ -149,7 +148,7 @@ const logSources = (functions: readonly Pick<HostedFunction, "name" | "durable" 
   for (const orchestrator of functions.filter(({ durable }) => durable !== undefined)) {
     sources.set(orchestrator.name, "orchestrator");
     for (const stage of PROCESSOR_STAGES) {
-      const target = orchestrator.environment[PROCESSOR_ARN_VARIABLES[stage]]?.split(":")[6];
+      const target = orchestrator.environment[stageNames(stage).arnVariable]?.split(":")[6];
       if (target !== undefined && sources.has(target)) sources.set(target, stage);
     }
   }

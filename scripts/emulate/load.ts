@@ -5,11 +5,8 @@
  * event, or a processor ran twice for one execution; the figures are reported.
  */
 import { isDeepStrictEqual } from "node:util";
-import { add } from "../../functions/add/add";
-import { finalize } from "../../functions/finalize/finalize";
-import { prepare } from "../../functions/orchestrator/prepare";
-import { transform } from "../../functions/transform/transform";
-import { PROCESSOR_STAGES } from "../../shared";
+import { isProcessorStage, PROCESSOR_STAGES } from "../../shared";
+import { expectedResult } from "../local/stages";
 import { runExecution, type RecordedRun } from "../cloud/run";
 import { round, table } from "../report/print";
 import { invocationsSince } from "./host";
@@ -45,13 +42,6 @@ export interface LoadFindings {
   processorRuns: Record<string, number>;
 }
 
-/** The result the chain must return for `event`, from the source's own stages, at the time `prepare` recorded. */
-const expectedResult = (event: unknown, preparedAt: Date) => ({
-  workflow: "completed",
-  input: event,
-  output: finalize(transform(add(prepare(event, preparedAt)))),
-});
-
 const preparedAtOf = (result: unknown): Date | undefined => {
   const output = typeof result === "object" && result !== null && "output" in result ? result.output : undefined;
   const preparedAt =
@@ -59,11 +49,14 @@ const preparedAtOf = (result: unknown): Date | undefined => {
   return typeof preparedAt === "string" ? new Date(preparedAt) : undefined;
 };
 
-/** Why a run is not correct, or undefined when it is. */
-const problemWith = (run: RecordedRun, event: Record<string, unknown>): string | undefined => {
+/**
+ * Why a run is not correct, or undefined when it is: it must return what the
+ * source's own stages compute for its event, at the time `prepare` recorded.
+ */
+const problemWith = async (run: RecordedRun, event: Record<string, unknown>): Promise<string | undefined> => {
   if (run.status !== "SUCCEEDED") return `${run.status}: ${run.error?.errorType}: ${run.error?.errorMessage}`;
   const preparedAt = preparedAtOf(run.result);
-  if (preparedAt === undefined || !isDeepStrictEqual(run.result, expectedResult(event, preparedAt))) {
+  if (preparedAt === undefined || !isDeepStrictEqual(run.result, await expectedResult(event, preparedAt))) {
     return `wrong result for ${String(event.id)}: ${JSON.stringify(run.result)}`;
   }
   return undefined;
@@ -91,7 +84,7 @@ export const runLoad = async (stack: Stack, options: LoadOptions): Promise<LoadF
         { event, timeoutSeconds: options.timeoutSeconds, executionName: undefined },
         { polling: EMULATOR_POLLING },
       );
-      const problem = problemWith(run, event);
+      const problem = await problemWith(run, event);
       if (problem === undefined) correct += 1;
       else problems.add(problem);
       if (PROCESSOR_STAGES.some((stage) => run.processorCalls[stage] > 1)) reruns += 1;
@@ -120,7 +113,7 @@ export const runLoad = async (stack: Stack, options: LoadOptions): Promise<LoadF
   const since = invocationsSince(before, stack.host.invocations());
   const processorRuns = Object.fromEntries(
     stack.functions
-      .filter(({ logSource }) => (PROCESSOR_STAGES as readonly string[]).includes(logSource))
+      .filter(({ logSource }) => isProcessorStage(logSource))
       .map(({ name, logSource }) => [logSource, since[name] ?? 0]),
   );
   return {

@@ -11,18 +11,14 @@ import { checkpointedPayloads, durationOf, payloadBytes } from "../report/histor
 import { asInvocationOf, captureLogs } from "../report/logs";
 import type { ChainRun, OperationSummary } from "../report/run";
 import type { Handler } from "aws-lambda";
-import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
-import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
+import { perStage, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
+import { loadProcessorHandler } from "./stages";
 
 /**
  * The function id each processor is registered under. Locally there is no ARN,
  * so the orchestrator gets the template's logical ids instead.
  */
-export const LOCAL_PROCESSOR_IDS = {
-  add: "AddFunction",
-  transform: "TransformFunction",
-  finalize: "FinalizeFunction",
-} as const satisfies Record<ProcessorStage, string>;
+export const LOCAL_PROCESSOR_IDS = perStage((stage) => stageNames(stage).functionId);
 
 /** The handlers a local run wires together. */
 export interface ChainHandlers {
@@ -36,21 +32,16 @@ export interface ChainHandlers {
  */
 export const useLocalProcessorIds = (): void => {
   for (const stage of PROCESSOR_STAGES) {
-    process.env[PROCESSOR_ARN_VARIABLES[stage]] = LOCAL_PROCESSOR_IDS[stage];
+    process.env[stageNames(stage).arnVariable] = LOCAL_PROCESSOR_IDS[stage];
   }
 };
 
 /** The repository's own handlers, loaded as Lambda would load them. */
 export const loadSourceHandlers = async (): Promise<ChainHandlers> => {
   useLocalProcessorIds();
-  return {
-    orchestrator: (await import("../../functions/orchestrator/index")).handler,
-    processors: {
-      add: (await import("../../functions/add/index")).handler,
-      transform: (await import("../../functions/transform/index")).handler,
-      finalize: (await import("../../functions/finalize/index")).handler,
-    },
-  };
+  const orchestrator = (await import("../../functions/orchestrator/index")).handler;
+  const handlers = await Promise.all(PROCESSOR_STAGES.map(loadProcessorHandler));
+  return { orchestrator, processors: perStage((stage) => handlers[PROCESSOR_STAGES.indexOf(stage)] as Handler) };
 };
 
 const summarise = (operation: DurableOperation): OperationSummary => ({
@@ -68,7 +59,7 @@ const summarise = (operation: DurableOperation): OperationSummary => ({
  */
 export const runLocalChain = async (event: unknown, handlers: ChainHandlers): Promise<ChainRun> => {
   const runner = new LocalDurableTestRunner({ handlerFunction: handlers.orchestrator });
-  const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
+  const processorCalls = perStage(() => 0);
   // The local runner's history leaves an invoke's input out, so it is measured where it arrives.
   let invokeInputBytes = 0;
   for (const stage of PROCESSOR_STAGES) {

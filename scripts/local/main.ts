@@ -5,7 +5,7 @@
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { Handler } from "aws-lambda";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
-import { isProcessorStage, PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { isProcessorStage, perStage, PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
 import {
   DEFAULT_EVENT,
   helpText,
@@ -137,11 +137,10 @@ const simulatedProcessors = (
   processors: Record<ProcessorStage, Handler>,
   simulated: Arguments["simulated"],
 ): Record<ProcessorStage, Handler> => {
-  const replace = (stage: ProcessorStage): Handler => {
+  return perStage((stage) => {
     const failure = simulated[stage];
     return failure === undefined ? processors[stage] : simulatedProcessor(stage, failure, processors[stage]);
-  };
-  return { add: replace("add"), transform: replace("transform"), finalize: replace("finalize") };
+  });
 };
 
 const main = async (): Promise<number> => {

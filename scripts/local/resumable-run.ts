@@ -28,7 +28,7 @@ import {
   type OperationUpdate,
 } from "@aws/durable-execution-sdk-js";
 import type { Context, Handler } from "aws-lambda";
-import { PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { perStage, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
 import { asInvocationOf, captureLogs } from "../report/logs";
 import type { ChainRun, OperationSummary } from "../report/run";
 import { LOCAL_PROCESSOR_IDS } from "./chain";
@@ -315,7 +315,7 @@ const execute = async (
 ): Promise<ResumableRun> => {
   const backend = new InMemoryDurableBackend(event, interruptAfter);
   const orchestrator = withDurableExecution(handlers.workflow, { durableExecutionClient: backend });
-  const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
+  const processorCalls = perStage(() => 0);
   const invocations: InvocationReport[] = [];
   let ended: Pick<ChainRun, "status" | "result" | "error"> | null = null;
 

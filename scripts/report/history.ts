@@ -5,7 +5,7 @@
  * (durations, checkpointed bytes) are read the same way for a local run.
  */
 import { EventType, OperationStatus, OperationType, type ErrorObject, type Event } from "@aws-sdk/client-lambda";
-import { isProcessorStage, type ProcessorStage } from "../../shared";
+import { isProcessorStage, perStage, type ProcessorStage } from "../../shared";
 import type { OperationSummary } from "./run";
 
 /** From an operation's first to its last history event, in ms. */
@@ -132,7 +132,7 @@ export const summariseHistory = (events: readonly Event[]): HistorySummary => {
     byOperation.set(id, [...(byOperation.get(id) ?? []), event]);
   }
 
-  const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
+  const processorCalls = perStage(() => 0);
   for (const event of events) {
     if (event.EventType === EventType.ChainedInvokeStarted && isProcessorStage(event.Name))
       processorCalls[event.Name] += 1;

@@ -1,20 +1,14 @@
 import type * as v from "valibot";
-import {
-  completedFlag,
-  idField,
-  payload,
-  preparedAtField,
-  preparedNameField,
-  valueField,
-  VALUE_BOUNDS,
-} from "./fields";
+import { completedFlag, payload, valueField } from "./fields";
+import { PREPARED_VALUE_BOUND, PreparedPayloadSchema } from "./prepared-payload";
 
-/** The output of `add`, and the input of `transform`. */
+/** `add` adds 10 to `value`. */
+export const ADDED_VALUE_BOUND = PREPARED_VALUE_BOUND + 10;
+
+/** The output of `add`, and the input of `transform`: the prepared payload, its `value` moved, and add's flag. */
 export const AddedPayloadSchema = payload({
-  id: idField(),
-  name: preparedNameField(),
-  prepared_at: preparedAtField(),
-  value: valueField(VALUE_BOUNDS.added),
+  ...PreparedPayloadSchema.entries,
+  value: valueField(ADDED_VALUE_BOUND),
   step1_completed: completedFlag(),
 });
 

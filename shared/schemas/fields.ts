@@ -23,18 +23,6 @@ export const LIMITS = {
 } as const;
 
 /**
- * The largest magnitude of `value` each payload can carry. Every stage moves
- * `value` (+10, *2, +5), so each bound is the largest the stage before it can
- * return from a valid input; a unit test checks the stages stay inside them.
- */
-export const VALUE_BOUNDS = {
-  prepared: LIMITS.maxAbsValue,
-  added: LIMITS.maxAbsValue + 10,
-  transformed: (LIMITS.maxAbsValue + 10) * 2,
-  finalized: (LIMITS.maxAbsValue + 10) * 2 + 5,
-} as const;
-
-/**
  * Upper-casing can make a string longer: `ß` becomes `SS`, and a few
  * characters (`ΐ`, `ﬃ`) become three. Three times is the most Unicode's case
  * mapping produces.

@@ -1,25 +1,14 @@
 import type * as v from "valibot";
-import {
-  completedFlag,
-  constantField,
-  idField,
-  payload,
-  preparedAtField,
-  preparedNameField,
-  transformedNameField,
-  valueField,
-  VALUE_BOUNDS,
-} from "./fields";
+import { completedFlag, constantField, payload, valueField } from "./fields";
+import { TRANSFORMED_VALUE_BOUND, TransformedPayloadSchema } from "./transformed-payload";
 
-/** The output of `finalize`: the chain's output. */
+/** `finalize` adds 5 to `value`. */
+export const FINALIZED_VALUE_BOUND = TRANSFORMED_VALUE_BOUND + 5;
+
+/** The output of `finalize`, the chain's output: the transformed payload, its `value` moved, and its status. */
 export const FinalizedPayloadSchema = payload({
-  id: idField(),
-  name: preparedNameField(),
-  prepared_at: preparedAtField(),
-  value: valueField(VALUE_BOUNDS.finalized),
-  step1_completed: completedFlag(),
-  transformed_name: transformedNameField(),
-  step2_completed: completedFlag(),
+  ...TransformedPayloadSchema.entries,
+  value: valueField(FINALIZED_VALUE_BOUND),
   step3_completed: completedFlag(),
   status: constantField("COMPLETED"),
 });

@@ -1,22 +1,14 @@
 import type * as v from "valibot";
-import {
-  completedFlag,
-  idField,
-  payload,
-  preparedAtField,
-  preparedNameField,
-  transformedNameField,
-  valueField,
-  VALUE_BOUNDS,
-} from "./fields";
+import { ADDED_VALUE_BOUND, AddedPayloadSchema } from "./added-payload";
+import { completedFlag, payload, transformedNameField, valueField } from "./fields";
 
-/** The output of `transform`, and the input of `finalize`. */
+/** `transform` doubles `value`. */
+export const TRANSFORMED_VALUE_BOUND = ADDED_VALUE_BOUND * 2;
+
+/** The output of `transform`, and the input of `finalize`: the added payload, its `value` moved, the upper-cased name. */
 export const TransformedPayloadSchema = payload({
-  id: idField(),
-  name: preparedNameField(),
-  prepared_at: preparedAtField(),
-  value: valueField(VALUE_BOUNDS.transformed),
-  step1_completed: completedFlag(),
+  ...AddedPayloadSchema.entries,
+  value: valueField(TRANSFORMED_VALUE_BOUND),
   transformed_name: transformedNameField(),
   step2_completed: completedFlag(),
 });

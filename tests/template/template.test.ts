@@ -5,16 +5,11 @@ import { tmpdir } from "node:os";
 import { basename, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as v from "valibot";
-import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
-import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
-import { PROCESSOR_STAGES } from "../../shared";
+import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
 import { loadTemplate, parseTemplate, resourceById, resourcesOfType, valueAt } from "./load-template";
 import { ROOT as REPOSITORY_ROOT } from "../support/events";
 
-/** The logical id of each processor's function in template.yaml (the local run uses the same ids). */
-const PROCESSOR_FUNCTION_IDS = LOCAL_PROCESSOR_IDS;
-
-const ORCHESTRATOR_ID = "OrchestratorFunction";
+const ORCHESTRATOR_ID = ORCHESTRATOR_NAMES.functionId;
 
 /** Lambda's limits for DurableConfig (API reference, DurableConfig). */
 const DURABLE_LIMITS = [
@@ -80,7 +75,7 @@ describe("the template loader", () => {
 
 describe("template.yaml", () => {
   it("declares the orchestrator and one function per processor stage", () => {
-    const expectedIds = [ORCHESTRATOR_ID, ...PROCESSOR_STAGES.map((stage) => PROCESSOR_FUNCTION_IDS[stage])];
+    const expectedIds = [ORCHESTRATOR_ID, ...PROCESSOR_STAGES.map((stage) => stageNames(stage).functionId)];
 
     const ids = functions.map(([id]) => id);
 
@@ -176,7 +171,7 @@ describe("template.yaml", () => {
       const [moduleName, exportName] = v.parse(v.string(), fn.Properties["Handler"]).split(".");
       const bundle = pathToFileURL(join(outRoot, id, `${moduleName ?? ""}.mjs`)).href;
       const environment = Object.fromEntries(
-        PROCESSOR_STAGES.map((stage) => [PROCESSOR_ARN_VARIABLES[stage], `${PROCESSOR_FUNCTION_IDS[stage]}-arn`]),
+        PROCESSOR_STAGES.map((stage) => [stageNames(stage).arnVariable, `${stageNames(stage).functionId}-arn`]),
       );
 
       const exportedType = execFileSync(
@@ -194,19 +189,6 @@ describe("template.yaml", () => {
   });
 
   describe("orchestrator", () => {
-    it("passes each processor's version ARN, published by this deployment, in the variable config.ts reads", () => {
-      const expected = Object.fromEntries(
-        PROCESSOR_STAGES.map((stage) => [
-          PROCESSOR_ARN_VARIABLES[stage],
-          { Ref: `${PROCESSOR_FUNCTION_IDS[stage]}.Version` },
-        ]),
-      );
-
-      const variables = valueAt(orchestrator.Properties, "Environment", "Variables");
-
-      expect(variables).toEqual(expected);
-    });
-
     it("runs under a role of its own, so that SAM attaches no managed policy to it", () => {
       const role = orchestrator.Properties["Role"];
 
@@ -218,7 +200,7 @@ describe("template.yaml", () => {
     it("is invoked through the alias that AutoPublishAlias creates, which the outputs name", () => {
       const alias = valueAt(template.Globals, "Function", "AutoPublishAlias");
 
-      const output = template.Outputs["OrchestratorAliasArn"];
+      const output = template.Outputs[ORCHESTRATOR_NAMES.aliasOutput];
 
       expect(alias).toEqual(expect.any(String));
       expect(output?.["Value"]).toEqual({ Ref: `${ORCHESTRATOR_ID}.Alias` });
@@ -371,7 +353,7 @@ describe("template.yaml", () => {
       });
     });
 
-    it("raises one alarm on the errors of exactly the three processors, named after the stack, to the topic", () => {
+    it("raises one alarm on the errors of exactly the declared processors, named after the stack, to the topic", () => {
       const alarm = resourceById(template, "ProcessorErrorsAlarm");
       const metrics = v.parse(
         v.array(v.object({ Id: v.string(), Expression: v.optional(v.string()), MetricStat: v.optional(v.unknown()) })),
@@ -390,7 +372,7 @@ describe("template.yaml", () => {
         PROCESSOR_STAGES.map((stage) => ({
           Namespace: "AWS/Lambda",
           MetricName: "Errors",
-          Dimensions: [{ Name: "FunctionName", Value: { Ref: PROCESSOR_FUNCTION_IDS[stage] } }],
+          Dimensions: [{ Name: "FunctionName", Value: { Ref: stageNames(stage).functionId } }],
         })),
       );
       expect(expression?.split(" + ").sort()).toEqual(summed.map((metric) => metric.Id).sort());

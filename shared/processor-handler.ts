@@ -1,26 +1,7 @@
-import type * as v from "valibot";
-import { AddedPayloadSchema, FinalizedPayloadSchema, PreparedPayloadSchema, TransformedPayloadSchema } from "./schemas";
-import type { ProcessorStage } from "./stages";
+import { type ProcessorStage, type StageInput, type StageInputSchema, type StageOutput } from "./chain";
 import { PayloadValidationError } from "./errors";
 import { correlationId, errorFields, type ChainLogRecord } from "./log-records";
-import { parsePayload, type PayloadSchema } from "./validate";
-
-/**
- * What each processor takes and returns. The chain is typed from this one
- * table: a processor's logic, and the orchestrator's call to it, must match
- * the row of its stage, and each stage's input is the previous stage's output.
- */
-export const STAGE_CONTRACT = {
-  add: { input: PreparedPayloadSchema, output: AddedPayloadSchema },
-  transform: { input: AddedPayloadSchema, output: TransformedPayloadSchema },
-  finalize: { input: TransformedPayloadSchema, output: FinalizedPayloadSchema },
-} as const satisfies Record<ProcessorStage, { input: PayloadSchema; output: PayloadSchema }>;
-
-/** The payload that processor stage `S` accepts. */
-export type StageInput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["input"]>;
-
-/** The payload that processor stage `S` returns. */
-export type StageOutput<S extends ProcessorStage> = v.InferOutput<(typeof STAGE_CONTRACT)[S]["output"]>;
+import { parsePayload } from "./validate";
 
 /** What a processor's input is called in a `PayloadValidationError`: `add input`. */
 export const stageInputName = (stage: ProcessorStage): string => `${stage} input`;
@@ -35,9 +16,6 @@ export const stageOutputName = (stage: ProcessorStage): string => `${stage} outp
  */
 export type ProcessorHandler<S extends ProcessorStage> = (event: unknown) => Promise<StageOutput<S>>;
 
-/** The schema of processor stage `S`'s input: the row of {@link STAGE_CONTRACT} it must be. */
-export type StageInputSchema<S extends ProcessorStage> = (typeof STAGE_CONTRACT)[S]["input"];
-
 /**
  * Builds a processor's Lambda handler: validate the event against the stage's
  * input schema, then run the stage's pure logic. Invalid input fails the
@@ -49,7 +27,7 @@ export type StageInputSchema<S extends ProcessorStage> = (typeof STAGE_CONTRACT)
  * runtime adds the time, level and request id, and `ApplicationLogLevel` filters it.
  *
  * The processor passes its input schema itself, rather than the handler
- * looking it up in {@link STAGE_CONTRACT}: a bundle then carries only the one
+ * looking it up in `STAGE_CONTRACT`: a bundle then carries only the one
  * schema its function uses. The types still tie both to the stage's row.
  *
  * @example
