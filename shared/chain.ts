@@ -169,8 +169,10 @@ export const SUCCESSFUL_EXECUTION = {
 } as const;
 
 /**
- * The durable wait before processor `stage` is invoked for the `attempt`th time
- * (2 or more) after a transient failure: `add-wait-2`. Each attempt's invoke
+ * The durable wait after the `failedAttempt`th failed invocation of processor
+ * `stage`, before the next: `add-backoff-1`. The durable SDK's `withRetry`
+ * names its waits so (a unit test holds it to that); each attempt's invoke
  * keeps the stage's own name.
  */
-export const retryWaitName = (stage: ProcessorStage, attempt: number): string => `${stage}-wait-${attempt}`;
+export const retryBackoffName = (stage: ProcessorStage, failedAttempt: number): string =>
+  `${stage}-backoff-${failedAttempt}`;

@@ -4,9 +4,10 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import type { Clock } from "../../functions/orchestrator/prepare";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, type ChainHandlers } from "../../scripts/local/chain";
-import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { perStage, PREPARE_STEP, PROCESSOR_STAGES } from "../../shared";
 import { loadEvent, type EventName } from "../support/events";
 import { captureLogs } from "../../scripts/report/logs";
+import { expectedShape } from "../chain/expected";
 
 // skipTime: the runner skips the backoff between attempts instead of waiting it out.
 let handlers: ChainHandlers;
@@ -44,7 +45,7 @@ const runWithClock = async (eventName: EventName, clock: Clock) => {
   const runner = new LocalDurableTestRunner({
     handlerFunction: withDurableExecution(createOrchestrator(LOCAL_PROCESSOR_IDS, clock)),
   });
-  const processorCalls: Record<ProcessorStage, number> = { add: 0, transform: 0, finalize: 0 };
+  const processorCalls = perStage(() => 0);
   for (const stage of PROCESSOR_STAGES) {
     runner.registerFunction(LOCAL_PROCESSOR_IDS[stage], async (event, context, callback) => {
       processorCalls[stage] += 1;
@@ -70,7 +71,7 @@ const runWithClock = async (eventName: EventName, clock: Clock) => {
   };
 };
 
-const NO_PROCESSOR_CALLS = { add: 0, transform: 0, finalize: 0 };
+const NO_PROCESSOR_CALLS = perStage(() => 0);
 
 describe("the prepare step's retries", () => {
   it("fails invalid input at the first attempt, without a retry", async () => {
@@ -107,7 +108,7 @@ describe("the prepare step's retries", () => {
     expect(run.retryDelaysSeconds[0]).toBeGreaterThanOrEqual(1);
     expect(run.retryDelaysSeconds[0]).toBeLessThanOrEqual(2);
     expect(clock.reads).toBe(2);
-    expect(run.processorCalls).toEqual({ add: 1, transform: 1, finalize: 1 });
+    expect(run.processorCalls).toEqual(expectedShape().processorCalls);
   });
 
   it("gives up on a persistent failure after three attempts, never backing off less, and fails with its error", async () => {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { InvokeError, type DurableContext } from "@aws/durable-execution-sdk-js";
 import { invokeStage } from "../../functions/orchestrator/invoke-stage";
-import { isPermanentFailure, PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
-import { ChainStageError, PayloadValidationError, type StageInput } from "../../shared";
+import { isPermanentFailure, processorRetryStrategy, PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
+import { ChainStageError, PayloadValidationError, retryBackoffName, type StageInput } from "../../shared";
 import { loadEvent } from "../support/events";
 
 type Call = ["invoke", string, string, unknown] | ["wait", string, unknown] | ["log", unknown];
@@ -64,21 +64,21 @@ describe("invokeStage", () => {
     ]);
   });
 
-  it("waits 2 s, then 4 s, before the second and third attempts, under names that say so", async () => {
+  it("waits 2 s, then 4 s, before the second and third attempts, under the names withRetry gives its waits", async () => {
     const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { returns: ADD_OUTPUT }]);
 
     const output = await invokeStage(context, "add", "add-arn", ADD_INPUT);
 
     expect(output).toEqual(ADD_OUTPUT);
     expect(calls.filter(([kind]) => kind === "wait")).toEqual([
-      ["wait", "add-wait-2", { seconds: 2 }],
-      ["wait", "add-wait-3", { seconds: 4 }],
+      ["wait", retryBackoffName("add", 1), { seconds: 2 }],
+      ["wait", retryBackoffName("add", 2), { seconds: 4 }],
     ]);
     expect(calls.filter(([kind]) => kind !== "log").map(([kind, name]) => `${kind} ${String(name)}`)).toEqual([
       "invoke add",
-      "wait add-wait-2",
+      "wait add-backoff-1",
       "invoke add",
-      "wait add-wait-3",
+      "wait add-backoff-2",
       "invoke add",
     ]);
   });
@@ -107,6 +107,28 @@ describe("invokeStage", () => {
     expect(error).toMatchObject({
       attempts: 1,
       message: "add failed after 1 attempt: Invalid add input: value must be a number",
+    });
+    expect(calls).toHaveLength(1);
+  });
+
+  it.each([
+    ["does not exist", "Function not found: arn:aws:lambda:us-east-1:123456789012:function:AddFunction:7"],
+    [
+      "may not be invoked",
+      "User: arn:aws:sts::123456789012:assumed-role/orchestrator-role/session is not authorized to perform: " +
+        "lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:AddFunction:1",
+    ],
+  ])("fails at once, naming the variable to check, when the function %s", async (_case, message) => {
+    const { context, calls } = recordingContext([{ throws: new InvokeError(message) }]);
+
+    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+
+    expect(error).toBeInstanceOf(ChainStageError);
+    expect(error).toMatchObject({
+      attempts: 1,
+      message:
+        `add failed after 1 attempt: ${message} (ADD_FUNCTION_ARN names the function the orchestrator invokes ` +
+        "for add: check it, and the orchestrator's permission to invoke it)",
     });
     expect(calls).toHaveLength(1);
   });
@@ -154,7 +176,37 @@ describe("isPermanentFailure", () => {
     ["a throttle", "transient", "add", "Rate Exceeded."],
     ["another stage's rejection", "transient", "transform", "Invalid add input: value must be a number"],
     ["a rejection quoted inside another message", "transient", "add", "Handler failed: Invalid add input: x"],
+    ["a function that does not exist", "permanent", "add", "Function not found: arn:aws:lambda:x:1:function:F:1"],
+    ["a function it may not invoke", "permanent", "add", "X is not authorized to perform: lambda:InvokeFunction on F"],
+    ["a function not found, quoted inside another message", "transient", "add", "Handler: Function not found: F"],
   ] as const)("calls %s %s", (_case, kind, stage, message) => {
     expect(isPermanentFailure(stage, invokeError(message))).toBe(kind === "permanent");
+  });
+});
+
+describe("processorRetryStrategy", () => {
+  const crashed = new InvokeError("Runtime exited with error: exit status 1");
+
+  it("retries a transient failure after the policy's backoff until the last attempt", () => {
+    const decide = processorRetryStrategy("add");
+
+    const decisions = [1, 2, 3].map((failedAttempt) => decide(crashed, failedAttempt));
+
+    expect(decisions).toEqual([
+      { shouldRetry: true, delay: { seconds: PROCESSOR_RETRY.backoffSeconds(1) } },
+      { shouldRetry: true, delay: { seconds: PROCESSOR_RETRY.backoffSeconds(2) } },
+      { shouldRetry: false },
+    ]);
+    expect([PROCESSOR_RETRY.backoffSeconds(1), PROCESSOR_RETRY.backoffSeconds(2)]).toEqual([2, 4]);
+  });
+
+  it("retries neither a permanent failure nor an error that is not an invoke's", () => {
+    const decide = processorRetryStrategy("add");
+
+    const decisions = [new InvokeError("Invalid add input: value must be a number"), new Error("not an invoke")].map(
+      (error) => decide(error, 1),
+    );
+
+    expect(decisions).toEqual([{ shouldRetry: false }, { shouldRetry: false }]);
   });
 });
