@@ -25,6 +25,14 @@ export const loadStageLogic = async (stage: ProcessorStage): Promise<(input: unk
   return found as (input: unknown) => unknown;
 };
 
+/** The payloads of one pass through the stages: what `prepare` made, what each stage took and returned, the result. */
+export interface StagesRun {
+  prepared: PreparedPayload;
+  inputs: Record<ProcessorStage, unknown>;
+  outputs: Record<ProcessorStage, unknown>;
+  result: WorkflowResult;
+}
+
 /**
  * What the chain computes for `event`, from the stages' own logic with no
  * durable runtime: `prepare` at `preparedAt`, then each stage in order, each
@@ -33,18 +41,21 @@ export const loadStageLogic = async (stage: ProcessorStage): Promise<(input: unk
 export const runStagesInProcess = async (
   event: unknown,
   preparedAt: Date,
-): Promise<{ prepared: PreparedPayload; outputs: Record<ProcessorStage, unknown>; result: WorkflowResult }> => {
+): Promise<StagesRun> => {
   const prepared = prepare(event, preparedAt);
+  const inputs: Partial<Record<ProcessorStage, unknown>> = {};
   const outputs: Partial<Record<ProcessorStage, unknown>> = {};
   let payload: unknown = prepared;
   for (const stage of PROCESSOR_STAGES) {
     const logic = await loadStageLogic(stage);
     const input = parsePayload(stageRow(stage).input, payload, stageInputName(stage));
+    inputs[stage] = input;
     payload = parsePayload(stageRow(stage).output, logic(input), stageOutputName(stage));
     outputs[stage] = payload;
   }
   return {
     prepared,
+    inputs: inputs as Record<ProcessorStage, unknown>,
     outputs: outputs as Record<ProcessorStage, unknown>,
     result: { workflow: "completed", input: event, output: payload as WorkflowResult["output"] },
   };

@@ -9,6 +9,7 @@ import {
   VALID_ORCHESTRATOR_EDGES,
   wirePayload,
 } from "../support/bad-input";
+import { expectedShape, operationLines, REFUSED_SHAPE } from "../chain/expected";
 
 /** Each execution takes 0.1-0.3 s in the local runner; a slow machine gets room. */
 const EXECUTION_TIMEOUT_MS = 20_000;
@@ -41,10 +42,9 @@ describe("malformed orchestrator events, run through the durable chain", () => {
       expect(run.error?.errorType).toBe("PayloadValidationError");
       expect(run.error?.errorMessage).toMatch(messageNaming("orchestrator input", entry.fields));
       expect(run.error?.errorMessage).toBe(expectedMessage(sent));
-      expect(run.operations.map(({ name, type, status, attempts }) => ({ name, type, status, attempts }))).toEqual([
-        { name: "prepare", type: "STEP", status: "FAILED", attempts: 1 },
-      ]);
-      expect(run.processorCalls).toEqual({ add: 0, transform: 0, finalize: 0 });
+      expect(operationLines(run)).toEqual(REFUSED_SHAPE.operations);
+      expect(run.operations[0]?.attempts).toBe(1);
+      expect(run.processorCalls).toEqual(REFUSED_SHAPE.processorCalls);
     },
     EXECUTION_TIMEOUT_MS,
   );
@@ -58,7 +58,7 @@ describe("orchestrator events at the edges of the contract, run through the dura
 
       expect(run.error).toBeNull();
       expect(run.status).toBe("SUCCEEDED");
-      expect(run.processorCalls).toEqual({ add: 1, transform: 1, finalize: 1 });
+      expect(run.processorCalls).toEqual(expectedShape().processorCalls);
     },
     EXECUTION_TIMEOUT_MS,
   );

@@ -5,7 +5,7 @@ import type { Handler } from "aws-lambda";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import type { Clock } from "../../functions/orchestrator/prepare";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
-import { PREPARE_STEP, PROCESSOR_STAGES, type WorkflowResult } from "../../shared";
+import { perStage, PREPARE_STEP, PROCESSOR_STAGES, SUCCESSFUL_EXECUTION, type WorkflowResult } from "../../shared";
 import { loadEvent } from "../support/events";
 
 let handlers: ChainHandlers;
@@ -92,7 +92,7 @@ describe("the orchestrator's replays", () => {
       name,
     }));
     expect(checkpointed).toEqual(CHAIN);
-    expect(invocations).toHaveLength(4);
+    expect(invocations).toHaveLength(SUCCESSFUL_EXECUTION.orchestratorInvocations);
     expect(run.orchestratorInvocations).toBe(invocations.length);
     // Each invocation is a prefix of the next one and of the checkpointed operations: same kinds, names, order.
     expect(invocations.slice(1).map((next, k) => next.slice(0, invocations[k]?.length))).toEqual(
@@ -100,8 +100,10 @@ describe("the orchestrator's replays", () => {
     );
     expect(invocations.map((calls) => checkpointed.slice(0, calls.length))).toEqual(invocations);
     // Each replays what the ones before it ran, then starts one new invoke and suspends until it returns; the
-    // last replays all four operations and returns the result.
-    expect(invocations.map((calls) => calls.length)).toEqual([2, 3, 4, 4]);
+    // last replays every operation and returns the result.
+    expect(invocations.map((calls) => calls.length)).toEqual(
+      invocations.map((_, index) => Math.min(index + 2, CHAIN.length)),
+    );
   });
 
   it("run the prepare step's body once and pass the same prepared_at through every stage", async () => {
@@ -109,22 +111,18 @@ describe("the orchestrator's replays", () => {
     const clock = new SteppingClock();
     const payloads: unknown[] = [];
     const orchestrator = withDurableExecution(createOrchestrator(LOCAL_PROCESSOR_IDS, clock));
-    const processors = {
-      add: recordingPayloads(handlers.processors.add, payloads),
-      transform: recordingPayloads(handlers.processors.transform, payloads),
-      finalize: recordingPayloads(handlers.processors.finalize, payloads),
-    };
+    const processors = perStage((stage) => recordingPayloads(handlers.processors[stage], payloads));
 
     // Act
     const run = await runLocalChain(loadEvent("orchestrator"), { orchestrator, processors });
 
     // Assert
     expect(run.status).toBe("SUCCEEDED");
-    expect(run.orchestratorInvocations).toBe(4);
+    expect(run.orchestratorInvocations).toBe(SUCCESSFUL_EXECUTION.orchestratorInvocations);
     expect(clock.reads).toBe(1);
-    // Each processor's input and output: add's input is the prepare step's output.
+    // Each processor's input and output: the first stage's input is the prepare step's output.
     const stamped = expect.objectContaining({ prepared_at: SteppingClock.START });
-    expect(payloads).toEqual([stamped, stamped, stamped, stamped, stamped, stamped]);
+    expect(payloads).toEqual(PROCESSOR_STAGES.flatMap(() => [stamped, stamped]));
     expect(run.result).toMatchObject({ output: { prepared_at: SteppingClock.START } });
   });
 });

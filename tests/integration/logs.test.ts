@@ -7,21 +7,30 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
-import { PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { PREPARE_STEP, PROCESSOR_STAGES, SUCCESSFUL_EXECUTION, type ProcessorStage } from "../../shared";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain, type ChainHandlers } from "../../scripts/local/chain";
 import { runResumable, type ResumableRun } from "../../scripts/local/resumable-run";
 import { simulatedProcessor, type SimulatedFailure } from "../../scripts/local/simulations";
 import { toLogRecords, type LogRecord } from "../../scripts/report/logs";
 import type { ChainRun } from "../../scripts/report/run";
+import { runStagesInProcess } from "../../scripts/local/stages";
+import { expectedSuccessLogs } from "../chain/expected";
 import { loadEvent } from "../support/events";
-import { SAMPLE_RUN_LOGS } from "../support/sample-run";
 
 const CUT_POINTS = [PREPARE_STEP, ...PROCESSOR_STAGES];
 
 let processors: ChainHandlers["processors"];
+/** The records of a successful run of the sample event, and the payloads it passes along. */
+let sampleLogs: Record<string, unknown>[];
+let sample: Awaited<ReturnType<typeof runStagesInProcess>>;
 beforeAll(async () => {
   ({ processors } = await loadSourceHandlers());
+  sampleLogs = await expectedSuccessLogs(loadEvent("orchestrator"), new Date());
+  sample = await runStagesInProcess(loadEvent("orchestrator"), new Date());
 });
+
+/** The `value` of a payload the chain passed along. */
+const valueOf = (payload: unknown): number => (payload as { value: number }).value;
 
 const recordsOf = (run: ChainRun): LogRecord[] => toLogRecords(run.logLines ?? []);
 const orchestratorRecords = (run: ChainRun) => recordsOf(run).filter((record) => record.source === "orchestrator");
@@ -44,8 +53,8 @@ describe("an uninterrupted run", () => {
   it("logs the start, each stage, the outcome and each processor invocation once, in order", async () => {
     const run = await resumable();
 
-    expect(run.orchestratorInvocations).toBe(4);
-    expect(recordsOf(run)).toEqual(SAMPLE_RUN_LOGS);
+    expect(run.orchestratorInvocations).toBe(SUCCESSFUL_EXECUTION.orchestratorInvocations);
+    expect(recordsOf(run)).toEqual(sampleLogs);
   });
 
   describe("in the durable SDK's own local runner", () => {
@@ -55,7 +64,7 @@ describe("an uninterrupted run", () => {
     it("logs the same records", async () => {
       const run = await runLocalChain(loadEvent("orchestrator"), await loadSourceHandlers());
 
-      expect(recordsOf(run)).toEqual(SAMPLE_RUN_LOGS);
+      expect(recordsOf(run)).toEqual(sampleLogs);
     });
   });
 
@@ -64,7 +73,7 @@ describe("an uninterrupted run", () => {
 
     const lines = run.logLines ?? [];
 
-    expect(lines).toHaveLength(SAMPLE_RUN_LOGS.length);
+    expect(lines).toHaveLength(sampleLogs.length);
     for (const { line } of lines) {
       expect(line).not.toContain("\n");
       expect(JSON.parse(line)).toMatchObject({ level: "INFO", message: { id: "test-123" } });
@@ -97,50 +106,56 @@ describe("a run whose orchestrator is stopped and resumed", () => {
     const run = await resumable(cut);
 
     expect(run.interruptedAfter).toBe(cut);
-    expect(run.orchestratorInvocations).toBe(5);
+    expect(run.orchestratorInvocations).toBe(SUCCESSFUL_EXECUTION.orchestratorInvocations + 1);
     expect(orchestratorRecords(run)).toEqual(orchestratorRecords(uninterrupted));
     expect(recordsOf(run)).toEqual(recordsOf(uninterrupted));
   });
 });
 
-describe("a run with a failing processor", () => {
+describe.each(PROCESSOR_STAGES)("a run in which %s fails", (stage) => {
   it("logs the stage's completion once, after the retry that recovered from a crash", async () => {
-    const run = await resumable(null, ["add", "transient"]);
+    const run = await resumable(null, [stage, "transient"]);
 
     const records = recordsOf(run);
 
     // A crashed invocation writes nothing of its own (Lambda's runtime reports the crash).
-    expect(records.filter((record) => record.source === "add")).toEqual([
-      expect.objectContaining({ level: "INFO", outcome: "succeeded", value: 15 }),
+    expect(records.filter((record) => record.source === stage)).toEqual([
+      expect.objectContaining({ level: "INFO", outcome: "succeeded", value: valueOf(sample.outputs[stage]) }),
     ]);
-    expect(records.filter((record) => record.message === "stage completed" && record.stage === "add")).toHaveLength(1);
-    expect(orchestratorRecords(run).at(-1)).toMatchObject({ message: "execution succeeded", value: 35 });
+    expect(records.filter((record) => record.message === "stage completed" && record.stage === stage)).toHaveLength(
+      1,
+    );
+    expect(orchestratorRecords(run).at(-1)).toMatchObject({
+      message: "execution succeeded",
+      value: sample.result.output.value,
+    });
   });
 
   it("logs a rejected payload with its validation message, and the execution's failure with its error type", async () => {
-    const run = await resumable(null, ["transform", "permanent"]);
+    const run = await resumable(null, [stage, "permanent"]);
 
     const records = recordsOf(run);
 
-    expect(records.filter((record) => record.source === "transform")).toEqual([
+    const rejection = `Invalid ${stage} input: value must be a number, received "${valueOf(sample.inputs[stage])}"`;
+    expect(records.filter((record) => record.source === stage)).toEqual([
       {
-        source: "transform",
+        source: stage,
         level: "ERROR",
         message: "payload processed",
-        stage: "transform",
-        id: "test-123",
+        stage,
+        id: sample.prepared.id,
         outcome: "rejected",
         errorType: "PayloadValidationError",
-        errorMessage: 'Invalid transform input: value must be a number, received "15"',
+        errorMessage: rejection,
       },
     ]);
     expect(records.at(-1)).toEqual({
       source: "orchestrator",
       level: "ERROR",
       message: "execution failed",
-      id: "test-123",
+      id: sample.prepared.id,
       errorType: "ChainStageError",
-      errorMessage: 'transform failed after 1 attempt: Invalid transform input: value must be a number, received "15"',
+      errorMessage: `${stage} failed after 1 attempt: ${rejection}`,
     });
   });
 });
@@ -169,10 +184,11 @@ describe("the log level", () => {
   it("drops every record below the level Lambda passes in AWS_LAMBDA_LOG_LEVEL (ApplicationLogLevel)", async () => {
     process.env.AWS_LAMBDA_LOG_LEVEL = "ERROR";
 
-    const run = await resumable(null, ["transform", "permanent"]);
+    const stage = PROCESSOR_STAGES[0];
+    const run = await resumable(null, [stage, "permanent"]);
 
     expect(recordsOf(run).map(({ source, level }) => `${source} ${level}`)).toEqual([
-      "transform ERROR",
+      `${stage} ERROR`,
       "orchestrator ERROR",
     ]);
   });

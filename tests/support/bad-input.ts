@@ -1,10 +1,21 @@
 /**
  * Bad input, everywhere: events that break the contract, each built from a sample event in `events/` with one
  * change, and the fields the `PayloadValidationError` must name. Beside them, events at the edges of the contract
- * that must be accepted. The unit tests run every entry through the schemas and the processor handlers; the
- * integration tests run the orchestrator's entries through the durable chain.
+ * that must be accepted. The orchestrator's are written out here; each processor stage gets a corpus built from its
+ * input schema (every field missing, null or past its bound, keys of later stages, what is not an object), and its
+ * own test file adds what only that stage checks. The unit tests run every entry through the schemas and the
+ * processor handlers; the integration tests run the orchestrator's entries through the durable chain.
  */
-import { LIMITS, PayloadValidationError, VALUE_BOUNDS, WHOLE_PAYLOAD, type ProcessorStage } from "../../shared";
+import * as v from "valibot";
+import {
+  LIMITS,
+  PayloadValidationError,
+  PROCESSOR_STAGES,
+  stageRow,
+  WHOLE_PAYLOAD,
+  type PayloadSchema,
+  type ProcessorStage,
+} from "../../shared";
 import { loadEvent, type EventName } from "./events";
 
 /** An event that breaks the contract. */
@@ -36,7 +47,7 @@ const changed = (name: EventName, change: Readonly<Record<string, unknown>>): Re
 });
 
 /** An entry whose one change is `change`: a different value for a field, or a key the payload does not have. */
-const withChange =
+export const withChange =
   (name: EventName) =>
   (description: string, change: Readonly<Record<string, unknown>>, fields: readonly string[]): MalformedEvent => ({
     description,
@@ -45,7 +56,7 @@ const withChange =
   });
 
 /** An entry whose one change is a missing field. */
-const without =
+export const without =
   (name: EventName) =>
   (field: string): MalformedEvent => {
     const { [field]: _removed, ...payload } = loadEvent(name);
@@ -57,7 +68,7 @@ const without =
  * last). JSON text is what a caller sends, and only JSON text can carry `1e400`, or `__proto__` as an own key
  * (in an object literal, `__proto__` sets the prototype instead).
  */
-const fromJsonText =
+export const fromJsonText =
   (name: EventName) =>
   (description: string, key: string, rawValue: string, fields: readonly string[]): MalformedEvent => {
     const members: [string, string][] = Object.entries(loadEvent(name)).map(([field, value]) => [
@@ -71,14 +82,14 @@ const fromJsonText =
   };
 
 /** An entry that is not a JSON object at all. */
-const notAnObject = (description: string, payload: unknown): MalformedEvent => ({
+export const notAnObject = (description: string, payload: unknown): MalformedEvent => ({
   description,
   payload,
   fields: [WHOLE_PAYLOAD],
 });
 
 /** An entry at an edge of the contract: the sample event `name` with `change` applied. */
-const edge =
+export const edge =
   (name: EventName) =>
   (description: string, change: Readonly<Record<string, unknown>>): ValidEdgeEvent => ({
     description,
@@ -86,9 +97,9 @@ const edge =
   });
 
 /** Characters that change length when upper-cased: `ß` becomes `SS`; `ΐ` becomes three code points, the most. */
-const SHARP_S = "ß";
-const IOTA_WITH_DIALYTIKA_AND_TONOS = "ΐ";
-const EMOJI = "😀";
+export const SHARP_S = "ß";
+export const IOTA_WITH_DIALYTIKA_AND_TONOS = "ΐ";
+export const EMOJI = "😀";
 /** Characters beyond ASCII that `String.prototype.trim` removes: no-break, em and ideographic spaces, and the BOM. */
 const UNICODE_SPACES = "\u00a0\u2003\u3000\ufeff";
 
@@ -209,114 +220,68 @@ export const VALID_ORCHESTRATOR_EDGES: readonly ValidEdgeEvent[] = [
   }),
 ];
 
-const addChange = withChange("add");
-const addJson = fromJsonText("add");
-const transformChange = withChange("transform");
-const transformJson = fromJsonText("transform");
-const finalizeChange = withChange("finalize");
-const finalizeJson = fromJsonText("finalize");
-const addEdge = edge("add");
-const transformEdge = edge("transform");
-const finalizeEdge = edge("finalize");
-
-/** Malformed events for each processor: its handler must refuse each, naming `fields`. */
-export const MALFORMED_PROCESSOR_EVENTS: Readonly<Record<ProcessorStage, readonly MalformedEvent[]>> = {
-  add: [
-    addChange("whose id is a number", { id: 123 }, ["id"]),
-    addChange("whose name starts with a space, so prepare did not trim it", { name: " demo" }, ["name"]),
-    addChange("whose name ends with a line feed", { name: "demo\n" }, ["name"]),
-    addChange("whose name is empty", { name: "" }, ["name"]),
-    addChange("whose name is 257 emoji", { name: EMOJI.repeat(LIMITS.nameMaxLength + 1) }, ["name"]),
-    without("add")("prepared_at"),
-    addChange("whose prepared_at is a word", { prepared_at: "yesterday" }, ["prepared_at"]),
-    addChange("whose prepared_at is milliseconds since the epoch", { prepared_at: 1767225600000 }, ["prepared_at"]),
-    addChange("whose prepared_at is a date without a time", { prepared_at: "2026-01-01" }, ["prepared_at"]),
-    addChange("whose prepared_at has no time zone", { prepared_at: "2026-01-01T00:00:00.000" }, ["prepared_at"]),
-    // ISO-8601 allows these spellings; the contract takes only the one prepare writes (toISOString).
-    addChange("whose prepared_at has no fraction of a second", { prepared_at: "2026-01-01T00:00:00Z" }, [
-      "prepared_at",
-    ]),
-    addChange("whose prepared_at has a time zone offset", { prepared_at: "2026-01-01T01:00:00+01:00" }, [
-      "prepared_at",
-    ]),
-    addChange("whose prepared_at is 31 February", { prepared_at: "2026-02-31T00:00:00.000Z" }, ["prepared_at"]),
-    addChange("whose name is a next-line control character, which trim keeps", { name: "\u0085" }, ["name"]),
-    addChange("whose value is 1e12 + 1", { value: VALUE_BOUNDS.prepared + 1 }, ["value"]),
-    addJson("whose value is -1e400 in its JSON text (-Infinity once parsed)", "value", "-1e400", ["value"]),
-    addChange("whose value is a numeric string", { value: "5" }, ["value"]),
-    addChange("with step1_completed, which add sets", { step1_completed: true }, ["step1_completed"]),
-    addChange("with transformed_name, which transform sets", { transformed_name: "DEMO" }, ["transformed_name"]),
-    addJson("with an own __proto__ key", "__proto__", '{"polluted":true}', ["__proto__"]),
-    notAnObject("that is null", null),
-    notAnObject("that is an array holding the sample event", [loadEvent("add")]),
-  ],
-  transform: [
-    transformChange("whose step1_completed is false", { step1_completed: false }, ["step1_completed"]),
-    without("transform")("step1_completed"),
-    transformChange("whose step1_completed is the string true", { step1_completed: "true" }, ["step1_completed"]),
-    transformChange("whose step1_completed is 1", { step1_completed: 1 }, ["step1_completed"]),
-    transformChange("whose value is 1e12 + 11, beyond what add returns", { value: VALUE_BOUNDS.added + 1 }, ["value"]),
-    transformJson("whose value is 1e400 in its JSON text (Infinity once parsed)", "value", "1e400", ["value"]),
-    transformChange("whose id contains a slash", { id: "test/123" }, ["id"]),
-    transformChange("whose name is only white space", { name: "   " }, ["name"]),
-    transformChange("whose prepared_at has month 13", { prepared_at: "2026-13-01T00:00:00.000Z" }, ["prepared_at"]),
-    transformChange("with transformed_name, which transform sets", { transformed_name: "DEMO" }, ["transformed_name"]),
-    transformChange("with step2_completed, which transform sets", { step2_completed: true }, ["step2_completed"]),
-    transformChange("with status, which finalize sets", { status: "COMPLETED" }, ["status"]),
-    transformJson("with a constructor key", "constructor", '{"prototype":{"polluted":true}}', ["constructor"]),
-    notAnObject("that is the sample event's JSON text, encoded twice", JSON.stringify(loadEvent("transform"))),
-  ],
-  finalize: [
-    finalizeChange("whose step2_completed is false", { step2_completed: false }, ["step2_completed"]),
-    without("finalize")("step2_completed"),
-    finalizeChange("whose step1_completed is null", { step1_completed: null }, ["step1_completed"]),
-    finalizeChange("whose transformed_name is empty", { transformed_name: "" }, ["transformed_name"]),
-    finalizeChange(
-      "whose transformed_name is 769 characters",
-      { transformed_name: "X".repeat(LIMITS.nameMaxLength * 3 + 1) },
-      ["transformed_name"],
-    ),
-    finalizeChange("whose transformed_name is a number", { transformed_name: 42 }, ["transformed_name"]),
-    without("finalize")("transformed_name"),
-    finalizeChange("whose value is 2e12 + 21, beyond what transform returns", { value: VALUE_BOUNDS.transformed + 1 }, [
-      "value",
-    ]),
-    finalizeChange("whose value is -2e12 - 21", { value: -VALUE_BOUNDS.transformed - 1 }, ["value"]),
-    finalizeChange("whose prepared_at has hour 24", { prepared_at: "2026-01-01T24:00:00.000Z" }, ["prepared_at"]),
-    finalizeChange("with step3_completed, which finalize sets", { step3_completed: true }, ["step3_completed"]),
-    finalizeChange("with status, which finalize sets", { status: "COMPLETED" }, ["status"]),
-    finalizeJson("with a prototype key", "prototype", '{"polluted":true}', ["prototype"]),
-    notAnObject("that is true", true),
-  ],
+/**
+ * The largest magnitude of `value` that `schema` accepts: its `maxValue`. Each payload states its own bound
+ * (shared/schemas/), so the corpus reads it instead of restating it.
+ */
+export const valueBound = (schema: PayloadSchema): number => {
+  const value: unknown = schema.entries["value"];
+  const pipe: unknown = typeof value === "object" && value !== null ? Reflect.get(value, "pipe") : undefined;
+  const bound = (Array.isArray(pipe) ? (pipe as v.PipeAction<unknown, unknown, v.BaseIssue<unknown>>[]) : []).find(
+    (action) => action.type === "max_value",
+  );
+  const requirement: unknown = bound === undefined ? undefined : Reflect.get(bound, "requirement");
+  if (typeof requirement !== "number") throw new Error("the schema has no value field with a maxValue");
+  return requirement;
 };
 
-/** Events at the edges of each processor's contract: its handler must accept each and return its output. */
-export const VALID_PROCESSOR_EDGES: Readonly<Record<ProcessorStage, readonly ValidEdgeEvent[]>> = {
-  add: [
-    addEdge("whose value is exactly 1e12", { value: VALUE_BOUNDS.prepared }),
-    addEdge("whose value is exactly -1e12", { value: -VALUE_BOUNDS.prepared }),
-    addEdge("whose id is 128 characters", { id: "a".repeat(128) }),
-    addEdge("whose name is 256 emoji", { name: EMOJI.repeat(LIMITS.nameMaxLength) }),
-    addEdge("whose name is 256 ß", { name: SHARP_S.repeat(LIMITS.nameMaxLength) }),
-  ],
-  transform: [
-    transformEdge("whose value is exactly 1e12 + 10", { value: VALUE_BOUNDS.added }),
-    transformEdge("whose value is exactly -1e12 - 10", { value: -VALUE_BOUNDS.added }),
-    transformEdge("whose name is 256 ß", { name: SHARP_S.repeat(LIMITS.nameMaxLength) }),
-    transformEdge("whose name is 256 ΐ", { name: IOTA_WITH_DIALYTIKA_AND_TONOS.repeat(LIMITS.nameMaxLength) }),
-  ],
-  finalize: [
-    finalizeEdge("whose value is exactly 2e12 + 20", { value: VALUE_BOUNDS.transformed }),
-    finalizeEdge("whose value is exactly -2e12 - 20", { value: -VALUE_BOUNDS.transformed }),
-    finalizeEdge("whose transformed_name is 512 characters, from 256 ß", {
-      name: SHARP_S.repeat(LIMITS.nameMaxLength),
-      transformed_name: SHARP_S.repeat(LIMITS.nameMaxLength).toUpperCase(),
-    }),
-    finalizeEdge("whose transformed_name is 768 code points, from 256 ΐ", {
-      name: IOTA_WITH_DIALYTIKA_AND_TONOS.repeat(LIMITS.nameMaxLength),
-      transformed_name: IOTA_WITH_DIALYTIKA_AND_TONOS.repeat(LIMITS.nameMaxLength).toUpperCase(),
-    }),
-  ],
+/** The fields later stages add, which a stage's input must not have yet. */
+const laterFields = (stage: ProcessorStage): string[] => {
+  const own = Object.keys(stageRow(stage).input.entries);
+  const later = PROCESSOR_STAGES.slice(PROCESSOR_STAGES.indexOf(stage)).flatMap((next) =>
+    Object.keys(stageRow(next).output.entries),
+  );
+  return [...new Set(later)].filter((field) => !own.includes(field));
+};
+
+/**
+ * Malformed events for processor `stage`, built from its input schema and its sample event (events/<stage>.json):
+ * each field missing or null, `value` past the stage's bound either way or as JSON's 1e400, each field a later
+ * stage adds, keys that touch a prototype, and payloads that are not objects. Its own test file adds the entries
+ * only that stage has reason to refuse.
+ */
+export const malformedProcessorEvents = (stage: ProcessorStage): MalformedEvent[] => {
+  const change = withChange(stage);
+  const json = fromJsonText(stage);
+  const fields = Object.keys(stageRow(stage).input.entries);
+  const bound = valueBound(stageRow(stage).input);
+  return [
+    ...fields.map(without(stage)),
+    ...fields.map((field) => change(`whose ${field} is null`, { [field]: null }, [field])),
+    change(`whose value is just past ${stage}'s bound of ${bound}`, { value: bound + 1 }, ["value"]),
+    change(`whose value is just past ${stage}'s bound of -${bound}`, { value: -bound - 1 }, ["value"]),
+    json("whose value is 1e400 in its JSON text (Infinity once parsed)", "value", "1e400", ["value"]),
+    change("whose value is a numeric string", { value: String(loadEvent(stage)["value"]) }, ["value"]),
+    ...laterFields(stage).map((field) => change(`with ${field}, which a later stage sets`, { [field]: true }, [field])),
+    json("with an own __proto__ key", "__proto__", '{"polluted":true}', ["__proto__"]),
+    json("with a constructor key", "constructor", '{"prototype":{"polluted":true}}', ["constructor"]),
+    json("with a prototype key", "prototype", '{"polluted":true}', ["prototype"]),
+    notAnObject("that is null", null),
+    notAnObject("that is true", true),
+    notAnObject("that is an array holding the sample event", [loadEvent(stage)]),
+    notAnObject("that is the sample event's JSON text, encoded twice", JSON.stringify(loadEvent(stage))),
+  ];
+};
+
+/** Events at the edges of processor `stage`'s input: `value` at its bound either way, the longest id. */
+export const validProcessorEdges = (stage: ProcessorStage): ValidEdgeEvent[] => {
+  const at = edge(stage);
+  const bound = valueBound(stageRow(stage).input);
+  return [
+    at(`whose value is exactly ${stage}'s bound of ${bound}`, { value: bound }),
+    at(`whose value is exactly ${stage}'s bound of -${bound}`, { value: -bound }),
+    at("whose id is 128 characters", { id: "a".repeat(128) }),
+  ];
 };
 
 /** `JSON.rawJSON` (Node 22 and newer; not yet in TypeScript's lib): a value that `JSON.stringify` writes as `text`. */

@@ -1,30 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import * as v from "valibot";
-import { handler as addHandler } from "../../functions/add/index";
-import { handler as finalizeHandler } from "../../functions/finalize/index";
 import { prepare } from "../../functions/orchestrator/prepare";
-import { handler as transformHandler } from "../../functions/transform/index";
 import {
   OrchestratorInputSchema,
   parsePayload,
   PayloadValidationError,
   PROCESSOR_STAGES,
-  STAGE_CONTRACT,
-  type ProcessorHandler,
+  stageInputName,
+  stageRow,
   type ProcessorStage,
 } from "../../shared";
+import { loadProcessorHandler } from "../../scripts/local/stages";
 import {
   MALFORMED_ORCHESTRATOR_EVENTS,
-  MALFORMED_PROCESSOR_EVENTS,
+  malformedProcessorEvents,
   messageNaming,
-  asyncRejectionOf,
   rejectionOf,
   VALID_ORCHESTRATOR_EDGES,
-  VALID_PROCESSOR_EDGES,
+  validProcessorEdges,
   wirePayload,
   type MalformedEvent,
 } from "../support/bad-input";
 import { dropProcessorLogs } from "../support/logs";
+import { itAcceptsEach, itRefusesEach, titled } from "../support/stage-corpus";
 
 let restoreConsole: () => void;
 beforeAll(() => {
@@ -34,35 +32,18 @@ afterAll(() => {
   restoreConsole();
 });
 
-const HANDLERS: { readonly [S in ProcessorStage]: ProcessorHandler<S> } = {
-  add: addHandler,
-  transform: transformHandler,
-  finalize: finalizeHandler,
-};
-
 const fieldsOf = (error: PayloadValidationError): string[] => error.issues.map((issue) => issue.field);
 
-/** Titles for `it.each`: the description, printed as is (`%s`), then the entry. */
-const titled = <T extends { description: string }>(entries: readonly T[]): [string, T][] =>
-  entries.map((entry) => [entry.description, entry]);
-
-const processorEntries = <T extends { description: string }>(
-  corpus: Readonly<Record<ProcessorStage, readonly T[]>>,
-): [ProcessorStage, string, T][] =>
-  PROCESSOR_STAGES.flatMap((stage) =>
-    corpus[stage].map((entry): [ProcessorStage, string, T] => [stage, entry.description, entry]),
-  );
-
 describe("the bad-input corpus", () => {
-  it("holds at least 30 malformed orchestrator events and 10 for each processor", () => {
-    const minimums: Record<string, number> = { orchestrator: 30, add: 10, transform: 10, finalize: 10 };
+  it("holds at least 30 malformed orchestrator events and 10 for each processor stage", () => {
+    const sizes = [
+      ["orchestrator", MALFORMED_ORCHESTRATOR_EVENTS.length, 30],
+      ...PROCESSOR_STAGES.map((stage) => [stage, malformedProcessorEvents(stage).length, 10] as const),
+    ] as const;
 
-    const sizes: Record<string, number> = {
-      orchestrator: MALFORMED_ORCHESTRATOR_EVENTS.length,
-      ...Object.fromEntries(PROCESSOR_STAGES.map((stage) => [stage, MALFORMED_PROCESSOR_EVENTS[stage].length])),
-    };
+    const tooSmall = sizes.filter(([, size, minimum]) => size < minimum).map(([list]) => list);
 
-    const tooSmall = Object.keys(minimums).filter((list) => (sizes[list] ?? 0) < (minimums[list] ?? 0));
+    expect(sizes).toHaveLength(1 + PROCESSOR_STAGES.length);
     expect(tooSmall).toEqual([]);
   });
 
@@ -70,7 +51,7 @@ describe("the bad-input corpus", () => {
     const lists = [
       MALFORMED_ORCHESTRATOR_EVENTS,
       VALID_ORCHESTRATOR_EDGES,
-      ...PROCESSOR_STAGES.flatMap((stage) => [MALFORMED_PROCESSOR_EVENTS[stage], VALID_PROCESSOR_EDGES[stage]]),
+      ...PROCESSOR_STAGES.flatMap((stage) => [malformedProcessorEvents(stage), validProcessorEdges(stage)]),
     ];
 
     const duplicated = lists.flatMap((list) =>
@@ -83,7 +64,7 @@ describe("the bad-input corpus", () => {
   it("sends each entry written as JSON text exactly as written", () => {
     const written = [
       MALFORMED_ORCHESTRATOR_EVENTS,
-      ...PROCESSOR_STAGES.map((stage) => MALFORMED_PROCESSOR_EVENTS[stage]),
+      ...PROCESSOR_STAGES.map(malformedProcessorEvents),
     ]
       .flat()
       .flatMap((entry) => (entry.json === undefined ? [] : [entry]));
@@ -124,58 +105,18 @@ describe("orchestrator events at the edges of the contract", () => {
   });
 
   it.each(titled(VALID_ORCHESTRATOR_EDGES))(
-    "prepares an event %s into a payload that add accepts",
+    "prepares an event %s into a payload that the first stage accepts",
     (_description, entry) => {
       const prepared = prepare(entry.payload, new Date(0));
 
-      expect(v.is(STAGE_CONTRACT.add.input, prepared)).toBe(true);
+      expect(v.is(stageRow(PROCESSOR_STAGES[0]).input, prepared)).toBe(true);
     },
   );
 });
 
-describe("malformed processor events", () => {
-  it.each(processorEntries(MALFORMED_PROCESSOR_EVENTS))(
-    "the %s input schema refuses an event %s, naming exactly its fields",
-    (stage, _description, entry) => {
-      const error = rejectionOf(() => parsePayload(STAGE_CONTRACT[stage].input, entry.payload, `${stage} input`));
-
-      expect(fieldsOf(error)).toEqual(entry.fields);
-      expect(error.message).toMatch(messageNaming(`${stage} input`, entry.fields));
-    },
-  );
-
-  it.each(processorEntries(MALFORMED_PROCESSOR_EVENTS))(
-    "the %s handler rejects an event %s with the schema's error",
-    async (stage, _description, entry) => {
-      const expected = rejectionOf(() => parsePayload(STAGE_CONTRACT[stage].input, entry.payload, `${stage} input`));
-
-      const error = await asyncRejectionOf(HANDLERS[stage](entry.payload));
-
-      expect(error.issues).toEqual(expected.issues);
-      expect(error.message).toBe(expected.message);
-      expect(fieldsOf(error)).toEqual(entry.fields);
-    },
-  );
-});
-
-describe("processor events at the edges of the contract", () => {
-  it.each(processorEntries(VALID_PROCESSOR_EDGES))(
-    "the %s input schema accepts an event %s",
-    (stage, _description, entry) => {
-      const parsed = parsePayload(STAGE_CONTRACT[stage].input, entry.payload, `${stage} input`);
-
-      expect(parsed).toEqual(entry.payload);
-    },
-  );
-
-  it.each(processorEntries(VALID_PROCESSOR_EDGES))(
-    "the %s handler returns its stage's output for an event %s",
-    async (stage, _description, entry) => {
-      const output = await HANDLERS[stage](entry.payload);
-
-      expect(v.is(STAGE_CONTRACT[stage].output, output)).toBe(true);
-    },
-  );
+describe.each(PROCESSOR_STAGES)("stage %s, against the corpus its input schema gives it", (stage) => {
+  itRefusesEach(stage, malformedProcessorEvents(stage));
+  itAcceptsEach(stage, validProcessorEdges(stage));
 });
 
 describe("prototype pollution", () => {
@@ -188,10 +129,13 @@ describe("prototype pollution", () => {
       expect(() => prepare(entry.payload, new Date(0))).toThrow(PayloadValidationError);
       return;
     }
-    expect(() => parsePayload(STAGE_CONTRACT[stage].input, entry.payload, `${stage} input`)).toThrow(
+    expect(() => parsePayload(stageRow(stage).input, entry.payload, stageInputName(stage))).toThrow(
       PayloadValidationError,
     );
-    await expect(HANDLERS[stage](entry.payload)).rejects.toThrow(PayloadValidationError);
+    const handler = await loadProcessorHandler(stage);
+    await expect(Promise.resolve(handler(entry.payload, {} as never, () => undefined))).rejects.toThrow(
+      PayloadValidationError,
+    );
   };
 
   it("leaves Object.prototype untouched after the whole corpus, __proto__ and constructor keys included", async () => {
@@ -199,7 +143,7 @@ describe("prototype pollution", () => {
 
     for (const entry of MALFORMED_ORCHESTRATOR_EVENTS) await feed(entry, "orchestrator");
     for (const stage of PROCESSOR_STAGES) {
-      for (const entry of MALFORMED_PROCESSOR_EVENTS[stage]) await feed(entry, stage);
+      for (const entry of malformedProcessorEvents(stage)) await feed(entry, stage);
     }
 
     const fresh: Record<string, unknown> = {};

@@ -1,44 +1,55 @@
 import { describe, expect, it, jest } from "@jest/globals";
-import { PROCESSOR_ARN_VARIABLES, readProcessorArns } from "../../functions/orchestrator/config";
-import { ConfigurationError } from "../../shared";
+import { readProcessorArns } from "../../functions/orchestrator/config";
+import { ConfigurationError, perStage, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
 import { rejectionFrom, thrownBy } from "../support/errors";
 
-const COMPLETE_ENV = {
-  ADD_FUNCTION_ARN: "add-function",
-  TRANSFORM_FUNCTION_ARN: "transform-function",
-  FINALIZE_FUNCTION_ARN: "finalize-function",
-};
+/** An ARN for each stage, in the variable the template sets for it. */
+const COMPLETE_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  PROCESSOR_STAGES.map((stage) => [stageNames(stage).arnVariable, `${stage}-function`]),
+);
 
 describe("the orchestrator's configuration", () => {
   it("reads each processor's ARN from its variable", () => {
     const arns = readProcessorArns(COMPLETE_ENV);
 
-    expect(arns).toEqual({ add: "add-function", transform: "transform-function", finalize: "finalize-function" });
+    expect(arns).toEqual(perStage((stage) => `${stage}-function`));
+  });
+
+  it("names each stage's variable after the stage: ADD_FUNCTION_ARN, and SALES_TAX_FUNCTION_ARN for sales-tax", () => {
+    const variable = stageNames("add").arnVariable;
+
+    expect(variable).toBe("ADD_FUNCTION_ARN");
+    // A name this chain does not have, to show the rule for a name of two words.
+    expect(stageNames("sales-tax" as ProcessorStage).arnVariable).toBe("SALES_TAX_FUNCTION_ARN");
   });
 
   it("drops the white space around a value, which a template or a shell can leave there", () => {
-    const env = { ...COMPLETE_ENV, ADD_FUNCTION_ARN: "  add-function\n" };
+    const [stage] = PROCESSOR_STAGES;
+    const env = { ...COMPLETE_ENV, [stageNames(stage).arnVariable]: `  ${stage}-function\n` };
 
     const arns = readProcessorArns(env);
 
-    expect(arns.add).toBe("add-function");
+    expect(arns[stage]).toBe(`${stage}-function`);
   });
 
-  it("names every missing or blank variable in a ConfigurationError", () => {
-    const env = { ...COMPLETE_ENV, TRANSFORM_FUNCTION_ARN: " ", FINALIZE_FUNCTION_ARN: undefined };
+  it("names every missing or blank variable, in chain order, in a ConfigurationError", () => {
+    const [blank, ...missing] = PROCESSOR_STAGES.slice(1).map((stage) => stageNames(stage).arnVariable);
+    const env = { ...COMPLETE_ENV, ...(blank === undefined ? {} : { [blank]: " " }) };
+    for (const variable of missing) delete env[variable];
 
     const error = thrownBy(() => readProcessorArns(env));
 
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error).toMatchObject({
       name: "ConfigurationError",
-      message: "Missing environment variable(s): TRANSFORM_FUNCTION_ARN, FINALIZE_FUNCTION_ARN",
+      message: `Missing environment variable(s): ${[blank, ...missing].join(", ")}`,
     });
   });
 
   it("fails the handler module at start-up when a variable is missing", async () => {
     const saved = process.env;
-    process.env = { ...saved, ...COMPLETE_ENV, [PROCESSOR_ARN_VARIABLES.add]: undefined };
+    const variable = stageNames(PROCESSOR_STAGES[0]).arnVariable;
+    process.env = { ...saved, ...COMPLETE_ENV, [variable]: undefined };
     try {
       await jest.isolateModulesAsync(async () => {
         const error = await rejectionFrom(import("../../functions/orchestrator/index"));
@@ -47,7 +58,7 @@ describe("the orchestrator's configuration", () => {
         expect(error).toBeInstanceOf(Error);
         expect([(error as Error).name, (error as Error).message]).toEqual([
           "ConfigurationError",
-          "Missing environment variable(s): ADD_FUNCTION_ARN",
+          `Missing environment variable(s): ${variable}`,
         ]);
       });
     } finally {

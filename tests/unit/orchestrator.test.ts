@@ -4,18 +4,22 @@
  * when the `prepare` step fails. (The integration tests run it in the SDK's
  * runners; here each failure the SDK can hand back is made on purpose.)
  */
-import { describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { StepError, type DurableContext } from "@aws/durable-execution-sdk-js";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
-import { add } from "../../functions/add/add";
-import { finalize } from "../../functions/finalize/finalize";
-import { transform } from "../../functions/transform/transform";
-import type { AddedPayload, PreparedPayload, TransformedPayload } from "../../shared";
+import { perStage, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { loadStageLogic, runStagesInProcess } from "../../scripts/local/stages";
 import { rejectionFrom } from "../support/errors";
 import { loadEvent } from "../support/events";
 
-const ARNS = { add: "add-version-arn", transform: "transform-version-arn", finalize: "finalize-version-arn" };
+const ARNS = perStage((stage) => `${stage}-version-arn`);
 const NOW = new Date("2026-01-01T00:00:00.000Z");
+
+let logic: Record<string, (payload: unknown) => unknown>;
+beforeAll(async () => {
+  const loaded = await Promise.all(PROCESSOR_STAGES.map(loadStageLogic));
+  logic = Object.fromEntries(PROCESSOR_STAGES.map((stage, index) => [ARNS[stage], loaded[index] ?? (() => undefined)]));
+});
 
 /**
  * A context that runs a step's body (or throws `stepFailure` instead), answers
@@ -25,11 +29,6 @@ const fakeContext = (stepFailure?: unknown) => {
   const calls: string[] = [];
   const records: unknown[] = [];
   const logger = { info: (record: unknown) => records.push(record), error: (record: unknown) => records.push(record) };
-  const logic: Record<string, (payload: never) => unknown> = {
-    [ARNS.add]: (payload: PreparedPayload) => add(payload),
-    [ARNS.transform]: (payload: AddedPayload) => transform(payload),
-    [ARNS.finalize]: (payload: TransformedPayload) => finalize(payload),
-  };
   const context = {
     logger,
     step: async (name: string, body: (step: { logger: typeof logger }) => Promise<unknown>) => {
@@ -39,7 +38,7 @@ const fakeContext = (stepFailure?: unknown) => {
       if (stepFailure !== undefined) throw stepFailure;
       return body({ logger });
     },
-    invoke: async (name: string, functionArn: string, payload: never) => {
+    invoke: async (name: string, functionArn: string, payload: unknown) => {
       calls.push(`invoke ${name} ${functionArn}`);
       return logic[functionArn]?.(payload);
     },
@@ -50,23 +49,14 @@ const fakeContext = (stepFailure?: unknown) => {
 const workflow = createOrchestrator(ARNS, { now: () => NOW });
 
 describe("the workflow", () => {
-  it("prepares the event, invokes the three processors by the ARNs it was given, and returns the chain's result", async () => {
+  it("prepares the event, invokes each stage in order by the ARN it was given, and returns the chain's result", async () => {
     const { context, calls } = fakeContext();
     const event = loadEvent("orchestrator");
 
     const result = await workflow(event, context);
 
-    expect(calls).toEqual([
-      "step prepare",
-      "invoke add add-version-arn",
-      "invoke transform transform-version-arn",
-      "invoke finalize finalize-version-arn",
-    ]);
-    expect(result).toEqual({
-      workflow: "completed",
-      input: event,
-      output: expect.objectContaining({ prepared_at: NOW.toISOString(), value: 35, status: "COMPLETED" }),
-    });
+    expect(calls).toEqual(["step prepare", ...PROCESSOR_STAGES.map((stage) => `invoke ${stage} ${ARNS[stage]}`)]);
+    expect(result).toEqual((await runStagesInProcess(event, NOW)).result);
   });
 
   it("logs its start, each stage with the value after it, and its success, with the payload's id", async () => {
@@ -74,13 +64,18 @@ describe("the workflow", () => {
 
     await workflow(loadEvent("orchestrator"), context);
 
+    const { prepared, outputs, result } = await runStagesInProcess(loadEvent("orchestrator"), NOW);
+    const valueAfter = (stage: ProcessorStage) => (outputs[stage] as { value: number }).value;
     expect(records).toEqual([
-      { event: "execution started", id: "test-123" },
-      { event: "stage completed", stage: "prepare", id: "test-123", value: 5 },
-      { event: "stage completed", stage: "add", id: "test-123", value: 15 },
-      { event: "stage completed", stage: "transform", id: "test-123", value: 30 },
-      { event: "stage completed", stage: "finalize", id: "test-123", value: 35 },
-      { event: "execution succeeded", id: "test-123", value: 35 },
+      { event: "execution started", id: prepared.id },
+      { event: "stage completed", stage: "prepare", id: prepared.id, value: prepared.value },
+      ...PROCESSOR_STAGES.map((stage) => ({
+        event: "stage completed",
+        stage,
+        id: prepared.id,
+        value: valueAfter(stage),
+      })),
+      { event: "execution succeeded", id: prepared.id, value: result.output.value },
     ]);
   });
 });

@@ -1,16 +1,13 @@
+/**
+ * What every processor stage's handler does the same way (shared/processor-handler.ts): it returns its stage's
+ * logic's output for a valid event, the same for the same event, and logs one record per invocation. Each stage's
+ * own logic is in tests/unit/stages/.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { handler as addHandler } from "../../functions/add/index";
-import { handler as finalizeHandler } from "../../functions/finalize/index";
-import { handler as transformHandler } from "../../functions/transform/index";
-import { PayloadValidationError, PreparedPayloadSchema, processorHandler } from "../../shared";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { buildSync } from "esbuild";
-import { rejectionFrom } from "../support/errors";
-import { loadEvent, ROOT } from "../support/events";
+import type { Handler } from "aws-lambda";
+import { PayloadValidationError, processorHandler, PROCESSOR_STAGES, stageRow } from "../../shared";
+import { loadProcessorHandler, loadStageLogic } from "../../scripts/local/stages";
+import { loadEvent } from "../support/events";
 import { dropProcessorLogs, withLogs } from "../support/logs";
 
 let restoreConsole: () => void;
@@ -21,183 +18,95 @@ afterAll(() => {
   restoreConsole();
 });
 
-describe("the add processor", () => {
-  it("adds 10 to value and marks stage 1 completed", async () => {
-    const event = loadEvent("add");
+const invoke = (handler: Handler, event: unknown): Promise<unknown> =>
+  Promise.resolve(handler(event, {} as never, () => undefined));
 
-    const output = await addHandler(event);
+describe.each(PROCESSOR_STAGES)("the %s handler", (stage) => {
+  it("returns its stage's logic's output for its sample event", async () => {
+    const [handler, logic] = await Promise.all([loadProcessorHandler(stage), loadStageLogic(stage)]);
+    const event = loadEvent(stage);
 
-    expect(output).toEqual({ ...event, value: 15, step1_completed: true });
-  });
+    const output = await invoke(handler, event);
 
-  it("refuses a payload that skipped prepare and names the missing field", async () => {
-    const { prepared_at, ...event } = loadEvent("add");
-
-    const error = await rejectionFrom(addHandler(event));
-
-    expect(error).toBeInstanceOf(PayloadValidationError);
-    expect(error).toMatchObject({
-      name: "PayloadValidationError",
-      payload: "add input",
-      issues: [{ field: "prepared_at", problem: "is missing" }],
-      message: "Invalid add input: prepared_at is missing",
-    });
+    expect(output).toEqual(logic(structuredClone(event)));
   });
 
   it("returns the same output when invoked twice with the same event", async () => {
-    const event = loadEvent("add");
+    const handler = await loadProcessorHandler(stage);
+    const event = loadEvent(stage);
 
-    expect(await addHandler(event)).toEqual(await addHandler(event));
-  });
-});
-
-describe("the transform processor", () => {
-  it("doubles value, upper-cases the name and marks stage 2 completed", async () => {
-    const event = loadEvent("transform");
-
-    const output = await transformHandler(event);
-
-    expect(output).toEqual({ ...event, value: 30, transformed_name: "DEMO", step2_completed: true });
+    expect(await invoke(handler, event)).toEqual(await invoke(handler, event));
   });
 
-  it("upper-cases by Unicode's default mapping, not the Turkish one, even when run under a Turkish locale", () => {
-    // Arrange: transform's logic, bundled, run by a Node whose default locale is Turkish.
-    const folder = mkdtempSync(path.join(tmpdir(), "transform-"));
-    const bundle = path.join(folder, "transform.mjs");
-    buildSync({
-      entryPoints: [path.join(ROOT, "functions", "transform", "transform.ts")],
-      bundle: true,
-      format: "esm",
-      outfile: bundle,
-      logLevel: "error",
-    });
-    const event = { ...loadEvent("transform"), name: "istanbul straße" };
-    const script =
-      `const { transform } = await import(${JSON.stringify(pathToFileURL(bundle).href)});` +
-      `console.log(JSON.stringify({ locale: Intl.DateTimeFormat().resolvedOptions().locale, ` +
-      `name: transform(${JSON.stringify(event)}).transformed_name }));`;
+  it("logs one record per invocation with the stage, the payload's id, the outcome and the value", async () => {
+    const handler = await loadProcessorHandler(stage);
+    const event = loadEvent(stage);
 
-    // Act
-    let output: string;
-    try {
-      output = execFileSync(process.execPath, ["--input-type=module", "--eval", script], {
-        env: { ...process.env, LC_ALL: "tr_TR.UTF-8", LANG: "tr_TR.UTF-8" },
-        encoding: "utf8",
-      });
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    const { outcome, records } = await withLogs(stage, () => invoke(handler, event));
 
-    // Assert: the locale took effect, and the name is upper-cased as everywhere else.
-    expect(JSON.parse(output)).toEqual({ locale: "tr-TR", name: "ISTANBUL STRASSE" });
-    expect(event.name.toLocaleUpperCase("tr")).toBe("İSTANBUL STRASSE");
-  });
-
-  it("refuses the add input (a stage skipped) and names the missing flag", async () => {
-    const event = loadEvent("add");
-
-    const error = await rejectionFrom(transformHandler(event));
-
-    expect(error).toBeInstanceOf(PayloadValidationError);
-    expect(error).toMatchObject({
-      payload: "transform input",
-      issues: [{ field: "step1_completed", problem: "is missing" }],
-      message: "Invalid transform input: step1_completed is missing",
-    });
-  });
-});
-
-describe("the finalize processor", () => {
-  it("adds 5 to value and marks the payload COMPLETED", async () => {
-    const event = loadEvent("finalize");
-
-    const output = await finalizeHandler(event);
-
-    expect(output).toEqual({ ...event, value: 35, step3_completed: true, status: "COMPLETED" });
-  });
-
-  it("refuses a value that add and transform could not have produced", async () => {
-    const event = { ...loadEvent("finalize"), value: 1e15 };
-
-    const error = await rejectionFrom(finalizeHandler(event));
-
-    expect(error).toBeInstanceOf(PayloadValidationError);
-    expect(error).toMatchObject({
-      issues: [{ field: "value", problem: "must be at most 2.00000000002e+12, received 1000000000000000" }],
-      message: "Invalid finalize input: value must be at most 2.00000000002e+12, received 1000000000000000",
-    });
-  });
-
-  it("refuses a string event and says what it received", async () => {
-    const error = await rejectionFrom(finalizeHandler("{}"));
-
-    expect(error).toBeInstanceOf(PayloadValidationError);
-    expect(error).toMatchObject({
-      issues: [{ field: "(payload)", problem: "must be a JSON object, received a string" }],
-      message: "Invalid finalize input: (payload) must be a JSON object, received a string",
-    });
-  });
-});
-
-describe("each processor's log", () => {
-  it("has one record per invocation with the stage, the payload's id, the outcome and the value", async () => {
-    const { outcome, records } = await withLogs("add", () => addHandler(loadEvent("add")));
-
-    expect(outcome).toEqual({ value: expect.objectContaining({ value: 15 }) });
+    const value = (outcome as { value: { value: number } }).value.value;
     expect(records).toEqual([
       {
-        source: "add",
+        source: stage,
         level: "INFO",
         message: "payload processed",
-        stage: "add",
-        id: "test-123",
+        stage,
+        id: event["id"],
         outcome: "succeeded",
-        value: 15,
+        value,
       },
     ]);
   });
 
   it("logs a rejected payload at ERROR with the id it came with and the validation message", async () => {
-    const event = { ...loadEvent("transform"), step1_completed: "yes" };
+    const handler = await loadProcessorHandler(stage);
+    const event: Record<string, unknown> = { ...loadEvent(stage), value: "five" };
 
-    const { outcome, records } = await withLogs("transform", () => transformHandler(event));
+    const { outcome, records } = await withLogs(stage, () => invoke(handler, event));
 
     expect(outcome).toEqual({ error: expect.any(PayloadValidationError) });
     expect(records).toEqual([
       {
-        source: "transform",
+        source: stage,
         level: "ERROR",
         message: "payload processed",
-        stage: "transform",
-        id: "test-123",
+        stage,
+        id: event["id"],
         outcome: "rejected",
         errorType: "PayloadValidationError",
-        errorMessage: 'Invalid transform input: step1_completed must be true, received "yes"',
+        errorMessage: `Invalid ${stage} input: value must be a number, received "five"`,
       },
     ]);
   });
 
   it("logs a payload without an id without one, rather than inventing it", async () => {
-    const { records } = await withLogs("finalize", () => finalizeHandler({ value: 1 }));
+    const handler = await loadProcessorHandler(stage);
+
+    const { records } = await withLogs(stage, () => invoke(handler, { value: 1 }));
 
     expect(records).toEqual([expect.not.objectContaining({ id: expect.anything() })]);
     expect(records[0]).toMatchObject({ outcome: "rejected", errorType: "PayloadValidationError" });
   });
 
   it("logs a payload whose id is not a string without it, since no search by id could match it", async () => {
-    const { records } = await withLogs("add", () => addHandler({ ...loadEvent("add"), id: 123 }));
+    const handler = await loadProcessorHandler(stage);
+
+    const { records } = await withLogs(stage, () => invoke(handler, { ...loadEvent(stage), id: 123 }));
 
     expect(records).toEqual([expect.not.objectContaining({ id: expect.anything() })]);
     expect(records[0]).toMatchObject({ outcome: "rejected", errorMessage: expect.stringContaining("id must be") });
   });
+});
 
-  it("logs a processor whose own code throws as failed, with the error's type, and lets the error through", async () => {
+describe("a processor whose own code throws", () => {
+  it("is logged as failed, with the error's type, and lets the error through", async () => {
     const bug = new RangeError("the stage's code broke");
-    const broken = processorHandler("add", PreparedPayloadSchema, () => {
+    const stage = PROCESSOR_STAGES[0];
+    const broken = processorHandler(stage, stageRow(stage).input, () => {
       throw bug;
     });
 
-    const { outcome, records } = await withLogs("add", () => broken(loadEvent("add")));
+    const { outcome, records } = await withLogs(stage, () => broken(loadEvent(stage)));
 
     expect(outcome).toEqual({ error: bug });
     expect(records).toEqual([

@@ -1,18 +1,16 @@
 import { describe, expect, it } from "@jest/globals";
 import {
-  AddedPayloadSchema,
-  FinalizedPayloadSchema,
   OrchestratorInputSchema,
   WorkflowResultSchema,
   parsePayload,
   PayloadValidationError,
+  PREPARED_VALUE_BOUND,
   PreparedPayloadSchema,
-  TransformedPayloadSchema,
-  VALUE_BOUNDS,
+  PROCESSOR_STAGES,
+  stageInputName,
+  stageRow,
 } from "../../shared";
-import { add } from "../../functions/add/add";
-import { finalize } from "../../functions/finalize/finalize";
-import { transform } from "../../functions/transform/transform";
+import { runStagesInProcess } from "../../scripts/local/stages";
 import { rejectionOf } from "../support/bad-input";
 import { loadEvent } from "../support/events";
 
@@ -106,72 +104,64 @@ describe("the orchestrator input schema", () => {
 });
 
 describe("the stage payload schemas", () => {
-  it.each([
-    ["add", PreparedPayloadSchema],
-    ["transform", AddedPayloadSchema],
-    ["finalize", TransformedPayloadSchema],
-  ] as const)("accept events/%s.json", (name, schema) => {
-    const event = loadEvent(name);
+  it.each(PROCESSOR_STAGES)("accept events/%s.json as the stage's input", (stage) => {
+    const event = loadEvent(stage);
 
-    expect(parsePayload(schema, event, `${name} input`)).toEqual(event);
+    expect(parsePayload(stageRow(stage).input, event, stageInputName(stage))).toEqual(event);
   });
 
   it("refuses a prepared name that was not trimmed", () => {
-    const event = { ...loadEvent("add"), name: " demo" };
+    const event = { ...loadEvent(PROCESSOR_STAGES[0]), name: " demo" };
 
-    const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "add input"));
+    const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "prepared payload"));
 
     expect(error.issues).toEqual([{ field: "name", problem: "must not start or end with white space" }]);
   });
 
   it("refuses a prepared_at that is not an ISO-8601 timestamp", () => {
-    const event = { ...loadEvent("add"), prepared_at: "yesterday" };
+    const event = { ...loadEvent(PROCESSOR_STAGES[0]), prepared_at: "yesterday" };
 
-    const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "add input"));
+    const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "prepared payload"));
 
     expect(fieldsOf(error)).toEqual(["prepared_at"]);
   });
 
-  it("refuses a stage flag that is not true", () => {
-    const event = { ...loadEvent("transform"), step1_completed: false };
+  it("refuses a stage flag that is not true", async () => {
+    const { outputs } = await runStagesInProcess(loadEvent("orchestrator"), new Date(0));
+    const [first] = PROCESSOR_STAGES;
+    const event = { ...(outputs[first] as object), step1_completed: false };
 
-    const error = rejectionOf(() => parsePayload(AddedPayloadSchema, event, "transform input"));
+    const error = rejectionOf(() => parsePayload(stageRow(first).output, event, "added payload"));
 
     expect(error.issues).toEqual([{ field: "step1_completed", problem: "must be true, received false" }]);
   });
 
   it("refuses a field that belongs to a later stage", () => {
-    const event = { ...loadEvent("add"), step1_completed: true };
+    const event = { ...loadEvent(PROCESSOR_STAGES[0]), step1_completed: true };
 
-    const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "add input"));
+    const error = rejectionOf(() => parsePayload(PreparedPayloadSchema, event, "prepared payload"));
 
     expect(error.issues).toEqual([{ field: "step1_completed", problem: "is not a field of this payload" }]);
   });
 
-  it("names an unknown key inside a nested payload by its path", () => {
-    const result = {
-      workflow: "completed",
-      input: {},
-      output: { ...loadEvent("finalize"), value: 35, step3_completed: true, status: "COMPLETED", extra: 1 },
-    };
+  it("names an unknown key inside a nested payload by its path", async () => {
+    const { result } = await runStagesInProcess(loadEvent("orchestrator"), new Date(0));
+    const extended = { ...result, output: { ...result.output, extra: 1 } };
 
-    const error = rejectionOf(() => parsePayload(WorkflowResultSchema, result, "result"));
+    const error = rejectionOf(() => parsePayload(WorkflowResultSchema, extended, "result"));
 
     expect(error.issues).toEqual([{ field: "output.extra", problem: "is not a field of this payload" }]);
   });
 
-  it("keeps each stage's output inside the next stage's bound for every valid input", () => {
-    const extremes = [VALUE_BOUNDS.prepared, -VALUE_BOUNDS.prepared].map((value) => ({
-      ...loadEvent("add"),
-      value,
-    }));
+  it.each([PREPARED_VALUE_BOUND, -PREPARED_VALUE_BOUND])(
+    "keeps each stage's output inside the next stage's bound for the extreme value %d",
+    async (value) => {
+      const event = { ...loadEvent("orchestrator"), value };
 
-    for (const extreme of extremes) {
-      const added = add(parsePayload(PreparedPayloadSchema, extreme, "add input"));
-      const transformed = transform(parsePayload(AddedPayloadSchema, added, "transform input"));
-      const finalized = finalize(parsePayload(TransformedPayloadSchema, transformed, "finalize input"));
+      // Each stage's input and output is checked against its row on the way.
+      const { result } = await runStagesInProcess(event, new Date(0));
 
-      expect(parsePayload(FinalizedPayloadSchema, finalized, "finalize output")).toEqual(finalized);
-    }
-  });
+      expect(parsePayload(WorkflowResultSchema, result, "result")).toEqual(result);
+    },
+  );
 });
