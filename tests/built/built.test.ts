@@ -20,19 +20,23 @@ import { parseTemplate, resourceById } from "../template/load-template";
 import { bundleForNode } from "../support/bundle";
 import { loadEvent, ROOT } from "../support/events";
 import { toLogRecords } from "../../scripts/report/logs";
-import { SAMPLE_RUN_LOGS } from "../support/sample-run";
+import { loadStageLogic } from "../../scripts/local/stages";
+import { ORCHESTRATOR_NAMES, perStage, PROCESSOR_STAGES, stageNames, SUCCESSFUL_EXECUTION } from "../../shared";
+import {
+  expectedResultOf,
+  expectedShape,
+  expectedSuccessLogs,
+  operationLines,
+  preparedAtOf,
+  REFUSED_SHAPE,
+} from "../chain/expected";
 import { CREDENTIALS, REGION, startFakeLambdaApi, type ScriptedResponse } from "../support/fake-lambda-api";
 
 // Asynchronous: the fake Lambda API answers from this process while the child runs.
 const run = promisify(execFile);
 
 const BUILD = path.join(ROOT, ".aws-sam", "build");
-const FUNCTIONS = {
-  orchestrator: "OrchestratorFunction",
-  add: "AddFunction",
-  transform: "TransformFunction",
-  finalize: "FinalizeFunction",
-} as const;
+const [FIRST_STAGE] = PROCESSOR_STAGES;
 
 /** Bundles tests/built/<name>.ts, its packages left to node_modules, to .build/built/<name>.mjs; returns that path. */
 const bundleScript = (name: string): string =>
@@ -51,7 +55,7 @@ const RunSchema = v.object({
   error: v.nullable(v.object({ errorType: v.string(), errorMessage: v.string() })),
   operations: v.array(v.object({ name: v.string(), type: v.string(), status: v.string() })),
   orchestratorInvocations: v.number(),
-  processorCalls: v.object({ add: v.number(), transform: v.number(), finalize: v.number() }),
+  processorCalls: v.record(v.string(), v.number()),
   logLines: LogLinesSchema,
 });
 const SettledSchema = v.object({
@@ -59,12 +63,7 @@ const SettledSchema = v.object({
   error: v.optional(v.object({ name: v.string(), message: v.string() })),
 });
 const HarnessOutputSchema = v.object({
-  processors: v.object({
-    add: SettledSchema,
-    transform: SettledSchema,
-    finalize: SettledSchema,
-    invalid: SettledSchema,
-  }),
+  processors: v.object({ alone: v.record(v.string(), SettledSchema), invalid: SettledSchema }),
   processorLogLines: LogLinesSchema,
   chain: v.object({ valid: RunSchema, invalid: RunSchema }),
 });
@@ -80,16 +79,18 @@ beforeAll(() => {
   }
   const built = parseTemplate(readFileSync(path.join(BUILD, "template.yaml"), "utf8"));
   taskRoots = mkdtempSync(path.join(tmpdir(), "built-functions-"));
-  const functions = Object.fromEntries(
-    Object.entries(FUNCTIONS).map(([name, logicalId]) => {
-      const properties = resourceById(built, logicalId).Properties;
-      const codeUri = v.parse(v.string(), properties.CodeUri);
-      const taskRoot = path.join(taskRoots, logicalId);
-      cpSync(path.resolve(BUILD, codeUri), taskRoot, { recursive: true });
-      return [name, { taskRoot, handler: v.parse(v.string(), properties.Handler) }];
-    }),
-  );
-  const spec: HarnessSpec = v.parse(HarnessSpecSchema, { functions, eventsDirectory: path.join(ROOT, "events") });
+  const copied = (logicalId: string) => {
+    const properties = resourceById(built, logicalId).Properties;
+    const codeUri = v.parse(v.string(), properties.CodeUri);
+    const taskRoot = path.join(taskRoots, logicalId);
+    cpSync(path.resolve(BUILD, codeUri), taskRoot, { recursive: true });
+    return { taskRoot, handler: v.parse(v.string(), properties.Handler) };
+  };
+  const spec: HarnessSpec = v.parse(HarnessSpecSchema, {
+    orchestrator: copied(ORCHESTRATOR_NAMES.functionId),
+    processors: perStage((stage) => copied(stageNames(stage).functionId)),
+    eventsDirectory: path.join(ROOT, "events"),
+  });
   const specFile = path.join(taskRoots, "spec.json");
   writeFileSync(specFile, JSON.stringify(spec));
 
@@ -98,7 +99,7 @@ beforeAll(() => {
   const harness = bundleScript("harness");
   const stdout = execFileSync(process.execPath, [harness, specFile], { encoding: "utf8" });
   output = v.parse(HarnessOutputSchema, JSON.parse(stdout));
-  orchestratorTaskRoot = spec.functions.orchestrator.taskRoot;
+  orchestratorTaskRoot = spec.orchestrator.taskRoot;
 }, 60_000);
 
 const EXECUTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orchestrator:1/durable-execution/built/1";
@@ -135,9 +136,9 @@ const firstInvocation = async (answer: () => ScriptedResponse) => {
           AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
           AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
-          ADD_FUNCTION_ARN: "add-function-arn",
-          TRANSFORM_FUNCTION_ARN: "transform-function-arn",
-          FINALIZE_FUNCTION_ARN: "finalize-function-arn",
+          ...Object.fromEntries(
+            PROCESSOR_STAGES.map((stage) => [stageNames(stage).arnVariable, `${stage}-function-arn`]),
+          ),
         },
       },
     );
@@ -162,43 +163,41 @@ describe("the built functions", () => {
     expect(foldersUp(taskRoots).filter((folder) => existsSync(path.join(folder, "node_modules")))).toEqual([]);
   });
 
-  it.each(["add", "transform", "finalize"] as const)("%s returns its stage's output for its event", (stage) => {
-    const expected = {
-      add: { ...loadEvent("add"), value: 15, step1_completed: true },
-      transform: { ...loadEvent("transform"), value: 30, transformed_name: "DEMO", step2_completed: true },
-      finalize: { ...loadEvent("finalize"), value: 35, step3_completed: true, status: "COMPLETED" },
-    }[stage];
+  it("are there for every stage the chain declares, and no other", () => {
+    expect(Object.keys(output.processors.alone)).toEqual([...PROCESSOR_STAGES]);
+  });
 
-    expect(output.processors[stage]).toEqual({ output: expected });
+  it.each(PROCESSOR_STAGES)("%s returns what its source's logic returns for its event", async (stage) => {
+    const expected = (await loadStageLogic(stage))(loadEvent(stage));
+
+    expect(output.processors.alone[stage]).toEqual({ output: expected });
   });
 
   it("refuse invalid input with a PayloadValidationError that names the fields, minified or not", () => {
     expect(output.processors.invalid.error).toEqual({
       name: "PayloadValidationError",
-      message: expect.stringMatching(/^Invalid add input: id is missing; name is missing; prepared_at is missing;/),
+      message: expect.stringMatching(
+        new RegExp(`^Invalid ${FIRST_STAGE} input: id is missing; name is missing; prepared_at is missing;`),
+      ),
     });
   });
 
-  it("run the chain for events/orchestrator.json and return the contract result", () => {
+  it("run the chain for events/orchestrator.json to the result the source's stages compute", async () => {
     const run = output.chain.valid;
 
     expect(run.status).toBe("SUCCEEDED");
-    expect(run.operations.map((operation) => operation.name)).toEqual(["prepare", "add", "transform", "finalize"]);
-    expect(run.orchestratorInvocations).toBe(4);
-    expect(run.processorCalls).toEqual({ add: 1, transform: 1, finalize: 1 });
-    expect(run.result).toEqual({
-      workflow: "completed",
-      input: loadEvent("orchestrator"),
-      output: expect.objectContaining({ value: 35, transformed_name: "DEMO", status: "COMPLETED" }),
-    });
+    expect(operationLines(run)).toEqual(expectedShape().operations);
+    expect(run.orchestratorInvocations).toBe(SUCCESSFUL_EXECUTION.orchestratorInvocations);
+    expect(run.processorCalls).toEqual(expectedShape().processorCalls);
+    expect(run.result).toEqual(await expectedResultOf(loadEvent("orchestrator"), run));
   });
 
-  it("checkpoint through the durable SDK's default client, bundled: signed requests, prepare, then the add invoke", async () => {
+  it("checkpoint through the durable SDK's default client, bundled: signed requests, prepare, then the first invoke", async () => {
     // The local runner above brings its own checkpoint client. Here the built orchestrator starts an
     // execution against a fake Lambda API on 127.0.0.1, with no node_modules it could load a client from.
     const { result, requests } = await firstInvocation(() => ({ status: 200, body: "" }));
 
-    // The invocation suspends while add runs, as in Lambda.
+    // The invocation suspends while the first stage runs, as in Lambda.
     expect(result).toEqual({ Status: "PENDING" });
     // Signed by the AWS SDK with the credentials the environment gives (SigV4, service lambda).
     const signedBy = new RegExp(
@@ -216,9 +215,9 @@ describe("the built functions", () => {
     expect(updates.map(({ Type, Action, Name }) => [Type, Action, Name])).toEqual([
       ["STEP", "START", "prepare"],
       ["STEP", "SUCCEED", "prepare"],
-      ["CHAINED_INVOKE", "START", "add"],
+      ["CHAINED_INVOKE", "START", FIRST_STAGE],
     ]);
-    expect(updates.at(-1)).toMatchObject({ ChainedInvokeOptions: { FunctionName: "add-function-arn" } });
+    expect(updates.at(-1)).toMatchObject({ ChainedInvokeOptions: { FunctionName: `${FIRST_STAGE}-function-arn` } });
   });
 
   it("fail the execution under the durable SDK's own error name when a checkpoint is refused, minified", async () => {
@@ -242,8 +241,10 @@ describe("the built functions", () => {
     expect(bundle).toContain("CheckpointDurableExecutionCommand");
   });
 
-  it("log the sample run's records, each once, as the source functions do", () => {
-    expect(toLogRecords(output.chain.valid.logLines)).toEqual(SAMPLE_RUN_LOGS);
+  it("log the sample run's records, each once, as the source functions do", async () => {
+    const expected = await expectedSuccessLogs(loadEvent("orchestrator"), preparedAtOf(output.chain.valid.result));
+
+    expect(toLogRecords(output.chain.valid.logLines)).toEqual(expected);
   });
 
   it("write every record as one line of JSON that carries the payload's id, the orchestrator's with its execution", () => {
@@ -251,14 +252,16 @@ describe("the built functions", () => {
 
     const parsed = lines.map(({ source, line }) => ({ source, record: JSON.parse(line) as unknown, line }));
 
-    expect(lines.length).toBeGreaterThan(SAMPLE_RUN_LOGS.length);
+    expect(lines.length).toBeGreaterThan(output.chain.valid.logLines.length);
     for (const { source, record, line } of parsed) {
       expect(line).not.toContain("\n");
       expect(record).toMatchObject({ level: expect.any(String), message: { event: expect.any(String) } });
       if (source === "orchestrator") expect(record).toMatchObject({ executionArn: expect.any(String) });
     }
     // The invalid event has no id to carry; every other record has the sample's.
-    expect(parsed.filter(({ line }) => !line.includes('"id":"test-123"')).map(({ source }) => source)).toEqual(["add"]);
+    expect(parsed.filter(({ line }) => !line.includes('"id":"test-123"')).map(({ source }) => source)).toEqual([
+      FIRST_STAGE,
+    ]);
   });
 
   it("log a rejected payload at ERROR with its validation message, minified", () => {
@@ -266,10 +269,10 @@ describe("the built functions", () => {
 
     expect(rejected).toEqual([
       expect.objectContaining({
-        source: "add",
+        source: FIRST_STAGE,
         level: "ERROR",
         errorType: "PayloadValidationError",
-        errorMessage: expect.stringMatching(/^Invalid add input: id is missing;/),
+        errorMessage: expect.stringMatching(new RegExp(`^Invalid ${FIRST_STAGE} input: id is missing;`)),
       }),
     ]);
   });
@@ -280,6 +283,7 @@ describe("the built functions", () => {
     expect(run.status).toBe("FAILED");
     expect(run.error?.errorType).toBe("PayloadValidationError");
     expect(run.error?.errorMessage).toMatch(/^Invalid orchestrator input: id .*; name .*; value .*; priority /);
-    expect(run.processorCalls).toEqual({ add: 0, transform: 0, finalize: 0 });
+    expect(operationLines(run)).toEqual(REFUSED_SHAPE.operations);
+    expect(run.processorCalls).toEqual(REFUSED_SHAPE.processorCalls);
   });
 });

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { DurableLambdaHandler } from "@aws/durable-execution-sdk-js";
 import * as v from "valibot";
+import { perStage, PROCESSOR_STAGES, stageNames } from "../../shared";
 import { runLocalChain, useLocalProcessorIds } from "../../scripts/local/chain";
 import { asInvocationOf, captureLogs } from "../../scripts/report/logs";
 import { HarnessSpecSchema, type BuiltFunction } from "./spec";
@@ -43,8 +44,9 @@ const loadHandler = async ({ taskRoot, handler }: BuiltFunction): Promise<unknow
   return exported;
 };
 
-const readEvent = (directory: string, name: string): unknown =>
-  JSON.parse(readFileSync(path.join(directory, `${name}.json`), "utf8"));
+/** An event file of the repository, `events/<name>.json`. */
+const readEvent = (directory: string, file: string): unknown =>
+  JSON.parse(readFileSync(path.join(directory, path.basename(file)), "utf8"));
 
 const settle = async (run: () => Promise<unknown>) => {
   try {
@@ -58,41 +60,42 @@ const main = async (): Promise<void> => {
   const specFile = process.argv[2];
   if (!specFile) throw new Error("usage: node harness.mjs <spec.json>");
   const spec = v.parse(HarnessSpecSchema, JSON.parse(readFileSync(specFile, "utf8")));
-  const event = (name: string) => readEvent(spec.eventsDirectory, name);
-  const processor = async (built: BuiltFunction) => {
+  const event = (file: string) => readEvent(spec.eventsDirectory, file);
+  const processor = async (built: BuiltFunction | undefined): Promise<ProcessorFunction> => {
+    if (!built) throw new Error("the spec has no function for a stage");
     const loaded = await loadHandler(built);
     if (!isProcessor(loaded)) throw new Error(`${built.handler} is not a function`);
     return loaded;
   };
 
-  const processors = {
-    add: await processor(spec.functions.add),
-    transform: await processor(spec.functions.transform),
-    finalize: await processor(spec.functions.finalize),
-  };
+  const loaded = await Promise.all(PROCESSOR_STAGES.map((stage) => processor(spec.processors[stage])));
+  const processors = perStage((stage) => loaded[PROCESSOR_STAGES.indexOf(stage)] as ProcessorFunction);
   // The orchestrator reads the processors' ids from its environment when it loads.
   useLocalProcessorIds();
-  const orchestrator = await loadHandler(spec.functions.orchestrator);
-  if (!isDurableHandler(orchestrator)) throw new Error(`${spec.functions.orchestrator.handler} is not a function`);
+  const orchestrator = await loadHandler(spec.orchestrator);
+  if (!isDurableHandler(orchestrator)) throw new Error(`${spec.orchestrator.handler} is not a function`);
   const handlers = { orchestrator, processors };
 
   // Each processor on its own, as `sam local invoke` would run it; what it logs is caught, as Lambda would.
-  const [processorRuns, processorLogLines] = await captureLogs("processor", async () => ({
-    add: await asInvocationOf("add", "add-alone", () => settle(() => processors.add(event("add")))),
-    transform: await asInvocationOf("transform", "transform-alone", () =>
-      settle(() => processors.transform(event("transform"))),
-    ),
-    finalize: await asInvocationOf("finalize", "finalize-alone", () =>
-      settle(() => processors.finalize(event("finalize"))),
-    ),
-    invalid: await asInvocationOf("add", "add-invalid", () => settle(() => processors.add({ value: "5" }))),
-  }));
+  const [firstStage] = PROCESSOR_STAGES;
+  const [processorRuns, processorLogLines] = await captureLogs("processor", async () => {
+    const alone: Record<string, unknown> = {};
+    for (const stage of PROCESSOR_STAGES) {
+      alone[stage] = await asInvocationOf(stage, `${stage}-alone`, () =>
+        settle(() => processors[stage](event(stageNames(stage).event))),
+      );
+    }
+    const invalid = await asInvocationOf(firstStage, `${firstStage}-invalid`, () =>
+      settle(() => processors[firstStage]({ value: "5" })),
+    );
+    return { alone, invalid };
+  });
 
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
   try {
     const chain = {
-      valid: await runLocalChain(event("orchestrator"), handlers),
-      invalid: await runLocalChain(event("orchestrator-invalid"), handlers),
+      valid: await runLocalChain(event("orchestrator.json"), handlers),
+      invalid: await runLocalChain(event("orchestrator-invalid.json"), handlers),
     };
     process.stdout.write(`${JSON.stringify({ processors: processorRuns, processorLogLines, chain })}\n`);
   } finally {

@@ -8,12 +8,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
-import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
-import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
+import { PROCESSOR_STAGES, stageNames } from "../../shared";
 import { valueAt } from "../template/load-template";
 import { ROOT } from "../support/events";
 
-const PROCESSORS = ["AddFunction", "TransformFunction", "FinalizeFunction"];
+/** Each processor stage's function, by its logical id. */
+const PROCESSORS = PROCESSOR_STAGES.map((stage) => stageNames(stage).functionId);
 
 /** The SAM CLI's Python (which has the translator): SAM_CLI_PYTHON, else the one .ci/run installs. */
 const python = process.env.SAM_CLI_PYTHON ?? path.join(ROOT, ".aws-sam", "tools", "sam-cli", "bin", "python");
@@ -139,7 +139,7 @@ const referencesIn = (value: unknown): string[] => {
       expect(configs.map(([, found]) => found.DependsOn)).toEqual([["OrchestratorFunctionAliaslive"]]);
     });
 
-    it("traces all four functions", () => {
+    it("traces every function, the orchestrator and each stage's", () => {
       const tracing = ["OrchestratorFunction", ...PROCESSORS].map((id) => [
         id,
         resource(id).Properties["TracingConfig"],
@@ -194,7 +194,19 @@ const referencesIn = (value: unknown): string[] => {
       ]);
     });
 
-    it("lets the orchestrator invoke every version of exactly the three processors, and no other function", () => {
+    it("lets the orchestrator invoke every version of each stage's function, naming any stage it may not", () => {
+      const granted = JSON.stringify(statementsOf("OrchestratorRole"));
+
+      const missing = PROCESSOR_STAGES.filter(
+        (stage) => !granted.includes(JSON.stringify(versionsOf(stageNames(stage).functionId))),
+      );
+
+      expect(
+        missing.map((stage) => `stage ${stage}: no lambda:InvokeFunction on \${${stageNames(stage).functionId}.Arn}:*`),
+      ).toEqual([]);
+    });
+
+    it("lets the orchestrator invoke every version of exactly the declared processors, and no other function", () => {
       const statements = statementsOf("OrchestratorRole").filter((statement) =>
         JSON.stringify(statement.Action).includes("lambda:"),
       );
@@ -206,12 +218,9 @@ const referencesIn = (value: unknown): string[] => {
 
     it("points the orchestrator at the processor versions this deployment publishes", () => {
       const variables = valueAt(resource("OrchestratorFunction").Properties, "Environment", "Variables");
-      const versionIds = PROCESSORS.map((processor) => {
-        const [variable] = Object.entries(PROCESSOR_ARN_VARIABLES).filter(
-          ([stage]) => LOCAL_PROCESSOR_IDS[stage as keyof typeof LOCAL_PROCESSOR_IDS] === processor,
-        );
-        return String(valueAt(variables, variable?.[1] ?? "", "Ref"));
-      });
+      const versionIds = PROCESSOR_STAGES.map((stage) =>
+        String(valueAt(variables, stageNames(stage).arnVariable, "Ref")),
+      );
 
       const versions = versionIds.map((id) => {
         const version = resource(id);

@@ -17,7 +17,7 @@ import type { ChainRun } from "../../scripts/report/run";
 import { runStagesInProcess } from "../../scripts/local/stages";
 
 /** One operation as the tests compare it: `add CHAINED_INVOKE SUCCEEDED`. */
-export const operationLines = (run: Pick<ChainRun, "operations">): string[] =>
+export const operationLines = (run: { operations: readonly { name: string; type: string; status: string }[] }): string[] =>
   run.operations.map(({ name, type, status }) => `${name} ${type} ${status}`);
 
 /** How a stage fails in a run: how many of its invocations fail, and whether the chain goes on after them. */
