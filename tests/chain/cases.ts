@@ -37,8 +37,11 @@ export interface Fault {
 
 /** A place the chain runs, as the cases need it. */
 export interface ChainRunner {
-  /** Runs one execution of `event`; with `fault`, processor `fault.stage` fails as `fault.kind` says. */
-  run: (event: unknown, fault?: Fault) => Promise<ChainRun>;
+  /**
+   * Runs one execution of `event`; with `fault`, processor `fault.stage` fails as `fault.kind` says. `caseId` names
+   * the case (`sample`, `transient:add`), for a runner that names its executions.
+   */
+  run: (event: unknown, fault: Fault | undefined, caseId: string) => Promise<ChainRun>;
   /** The faults it can make, and at which stages (every stage unless said). */
   faults: readonly FaultKind[];
   faultStages?: readonly ProcessorStage[];
@@ -50,8 +53,13 @@ export interface ChainRunner {
   suspendsOnWaits: boolean;
   /** Whether the run carries the functions' log records (`logLines`). */
   capturesLogs: boolean;
-  /** Called with each case's id and run, for what only one runner does with it (recording a history). */
-  onRun?: (caseId: string, run: ChainRun) => void;
+  /**
+   * The event to send for a case: a runner that asks for a fault through the event itself (the emulator's wrapped
+   * build reads it from the id) changes it here. The case's expectations are then built from what was sent.
+   */
+  eventFor?: (event: Record<string, unknown>, fault: Fault) => Record<string, unknown>;
+  /** Called after each case's checks with its id and run, for what only this runner checks or keeps (a history). */
+  onRun?: (caseId: string, run: ChainRun) => void | Promise<void>;
 }
 
 /** The orchestrator invocations of a run that ended after these operations, when each invoke and wait suspends it. */
@@ -112,7 +120,9 @@ const failureCases = (stage: ProcessorStage): ChainCase[] => [
       expect(run.status).toBe("FAILED");
       expect(run.error).toEqual({
         errorType: "ChainStageError",
-        errorMessage: expect.stringMatching(new RegExp(`^${stage} failed after 1 attempt: Invalid ${stage} input: value `)),
+        errorMessage: expect.stringMatching(
+          new RegExp(`^${stage} failed after 1 attempt: Invalid ${stage} input: value `),
+        ),
       });
       expect(operationLines(run)).toEqual(shape.operations);
       expect(run.orchestratorInvocations).toBe(invocationsFor(shape.operations));
@@ -173,14 +183,18 @@ export const itRunsTheChainCases = (runner: ChainRunner, timeoutMs?: number): vo
       chainCase.name,
       async () => {
         // Arrange
-        const event = chainCase.event();
+        const { fault } = chainCase;
+        const event =
+          fault === undefined || runner.eventFor === undefined
+            ? chainCase.event()
+            : runner.eventFor(chainCase.event(), fault);
 
         // Act
-        const run = await runner.run(structuredClone(event), chainCase.fault);
+        const run = await runner.run(structuredClone(event), fault, chainCase.id);
 
         // Assert
-        runner.onRun?.(chainCase.id, run);
         await chainCase.check(run, event, runner);
+        await runner.onRun?.(chainCase.id, run);
       },
       timeoutMs,
     );

@@ -10,6 +10,7 @@ import {
   PREPARE_STEP,
   PROCESSOR_STAGES,
   retryBackoffName,
+  SUCCESSFUL_EXECUTION,
   type ProcessorStage,
   type WorkflowResult,
 } from "../../shared";
@@ -17,8 +18,9 @@ import type { ChainRun } from "../../scripts/report/run";
 import { runStagesInProcess } from "../../scripts/local/stages";
 
 /** One operation as the tests compare it: `add CHAINED_INVOKE SUCCEEDED`. */
-export const operationLines = (run: { operations: readonly { name: string; type: string; status: string }[] }): string[] =>
-  run.operations.map(({ name, type, status }) => `${name} ${type} ${status}`);
+export const operationLines = (run: {
+  operations: readonly { name: string; type: string; status: string }[];
+}): string[] => run.operations.map(({ name, type, status }) => `${name} ${type} ${status}`);
 
 /** How a stage fails in a run: how many of its invocations fail, and whether the chain goes on after them. */
 export interface StageFailure {
@@ -116,3 +118,20 @@ export const expectedSuccessLogs = async (event: unknown, preparedAt: Date): Pro
     { source: "orchestrator", level: "INFO", message: "execution succeeded", id, value: result.output.value },
   ];
 };
+
+/**
+ * The line `--json` prints (`npm start`, `npm run emulate`, `npm run invoke`) for a successful run with no
+ * failure: `result` is what its result must match; a tool that catches the functions' records also lists `logs`.
+ */
+export const successfulRunJson = (result: unknown, logs?: unknown) => ({
+  status: "SUCCEEDED",
+  result,
+  error: null,
+  operations: expectedShape().operations.map((line) => {
+    const [name, type, status] = line.split(" ");
+    return { name, type, status };
+  }),
+  orchestrator_invocations: SUCCESSFUL_EXECUTION.orchestratorInvocations,
+  processor_calls: expectedShape().processorCalls,
+  ...(logs === undefined ? {} : { logs }),
+});

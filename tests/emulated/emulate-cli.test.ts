@@ -19,7 +19,8 @@ import { HELP } from "../../scripts/emulate/arguments";
 import { loadEvent, ROOT } from "../support/events";
 import { transcripts } from "../support/docs";
 import { maskRunVariables, runNpm } from "../support/npm";
-import { SAMPLE_RUN_LOGS, successfulSampleRunJson } from "../support/sample-run";
+import { ORCHESTRATOR_NAMES } from "../../shared";
+import { expectedResultOf, expectedSuccessLogs, preparedAtOf, successfulRunJson } from "../chain/expected";
 import { scratchFile } from "../support/scratch";
 import { processesMentioning } from "./support";
 
@@ -90,21 +91,19 @@ afterAll(() => {
 });
 
 describe("npm run emulate", () => {
-  it("prints a SUCCEEDED line with value 35, DEMO, 4 operations and 4 invocations, and leaves nothing running", () => {
+  it("prints the SUCCEEDED line of the sample chain, with its result and records, and leaves nothing running", async () => {
     // Act
     const { code, stdout, folder } = emulate(["--json"]);
 
     // Assert
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    expect(JSON.parse(stdout)).toEqual(
-      successfulSampleRunJson(
-        {
-          workflow: "completed",
-          input: loadEvent("orchestrator"),
-          output: expect.objectContaining({ value: 35, transformed_name: "DEMO", status: "COMPLETED" }),
-        },
-        SAMPLE_RUN_LOGS,
+    const line = JSON.parse(stdout) as { result: unknown };
+    const event = loadEvent("orchestrator");
+    expect(line).toEqual(
+      successfulRunJson(
+        await expectedResultOf(event, line),
+        await expectedSuccessLogs(event, preparedAtOf(line.result)),
       ),
     );
     expect(leftovers(folder)).toEqual({ processes: [], files: [] });
@@ -265,9 +264,11 @@ describe("npm run emulate -- --serve", () => {
     expect(invoked.stderr).toBe("");
     expect({ code: invoked.code, line: JSON.parse(invoked.stdout) as unknown }).toEqual({
       code: 0,
-      line: successfulSampleRunJson(expect.objectContaining({ output: expect.objectContaining({ value: 35 }) })),
+      line: successfulRunJson(expect.objectContaining({ workflow: "completed" })),
     });
-    expect(served.function).toBe(`arn:aws:lambda:${served.region}:123456789012:function:OrchestratorFunction:live`);
+    expect(served.function).toBe(
+      `arn:aws:lambda:${served.region}:123456789012:function:${ORCHESTRATOR_NAMES.functionId}:live`,
+    );
     expect(code).toBe(130);
     expect(tool.stderr()).toBe("emulate: SIGINT: stopping the emulator and the Invoke host\n");
     expect(leftovers(folder)).toEqual({ processes: [], files: [] });

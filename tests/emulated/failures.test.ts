@@ -1,9 +1,10 @@
 /**
- * The chain's failure policy and the durable guarantees, on AWS's durable
- * execution emulator, with real failures: the built functions behind wrappers
- * that fail as an execution's id asks (faults.ts, wrapped-build.ts), and the
- * Invoke host enforcing the template's timeouts. Durable waits are skipped
- * (the emulator's --skip-time), so a retry after 2 s or 4 s comes at once.
+ * The durable guarantees on AWS's durable execution emulator, with real
+ * failures beyond the chain cases (tests/runners/emulator.test.ts): an
+ * orchestrator killed mid-chain, a checkpoint the emulator refuses, and the
+ * Invoke host enforcing the template's timeouts and environments. The built
+ * functions run behind wrappers that fail as an execution's id asks
+ * (faults.ts, wrapped-build.ts). Durable waits are skipped (--skip-time).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,9 +12,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PUBLISHED_VERSION } from "../../scripts/emulate/built-template";
 import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
-import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
+import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
+import { loadStageLogic } from "../../scripts/local/stages";
+import { expectedResultOf, expectedShape } from "../chain/expected";
 import { loadEvent } from "../support/events";
-import { ADD_RECOVERED_OPERATIONS } from "../support/sample-run";
 import { FAULTS } from "./faults";
 import {
   BUILD,
@@ -43,91 +45,28 @@ afterAll(async () => {
 /** The sample event with the id that asks for a failure. */
 const eventWithId = (id: string) => ({ ...loadEvent("orchestrator"), id });
 
-const summary = (run: Awaited<ReturnType<TestStack["run"]>>) =>
-  run.operations.map(({ name, type, status }) => `${name} ${type} ${status}`);
+const [FIRST_STAGE, SECOND_STAGE] = PROCESSOR_STAGES;
 
 const invokeDirectly = (functionName: string, payload: unknown) => invokeAt(stack, functionName, payload);
-
-describe("the failure policy on the emulator", () => {
-  it("fails at once with a ChainStageError naming transform when transform rejects its payload", async () => {
-    // Arrange
-    const before = stack.host.invocations();
-
-    // Act
-    const run = await stack.run(eventWithId(FAULTS.transformRejects), { name: "transform-rejects" });
-
-    // Assert
-    expect(run.status).toBe("FAILED");
-    expect(run.error).toEqual({
-      errorType: "ChainStageError",
-      errorMessage: expect.stringMatching(/^transform failed after 1 attempt: Invalid transform input: value must be /),
-    });
-    expect(summary(run)).toEqual([
-      "prepare STEP SUCCEEDED",
-      "add CHAINED_INVOKE SUCCEEDED",
-      "transform CHAINED_INVOKE FAILED",
-    ]);
-    expect(invocationsSince(before, stack.host.invocations())).toMatchObject({
-      TransformFunction: 1,
-      FinalizeFunction: 0,
-    });
-    recordOrCheck("transform-failed", "transform rejects its payload (PayloadValidationError).", run);
-  });
-
-  it("retries add after its durable wait when its process crashes once, and succeeds with value 35", async () => {
-    const before = stack.host.invocations();
-
-    const run = await stack.run(eventWithId(FAULTS.addCrashesOnce), { name: "add-crashes-once" });
-
-    expect(run.status).toBe("SUCCEEDED");
-    expect(run.result).toMatchObject({ output: { value: 35, transformed_name: "DEMO" } });
-    expect(summary(run)).toEqual(ADD_RECOVERED_OPERATIONS);
-    expect(run.processorCalls).toEqual({ add: 2, transform: 1, finalize: 1 });
-    expect(invocationsSince(before, stack.host.invocations())).toMatchObject({ AddFunction: 2 });
-    recordOrCheck("add-recovered", "add's process exits on its first attempt; the retry succeeds.", run);
-  });
-
-  it("fails after three attempts, waiting 2 s then 4 s between them, when finalize crashes every time", async () => {
-    const before = stack.host.invocations();
-
-    const run = await stack.run(eventWithId(FAULTS.finalizeCrashesAlways), { name: "finalize-crashes-always" });
-
-    expect(run.status).toBe("FAILED");
-    expect(run.error).toEqual({
-      errorType: "ChainStageError",
-      errorMessage: "finalize failed after 3 attempts: Runtime exited with error: exit status 1",
-    });
-    expect(summary(run).slice(3)).toEqual([
-      "finalize CHAINED_INVOKE FAILED",
-      "finalize-wait-2 WAIT SUCCEEDED",
-      "finalize CHAINED_INVOKE FAILED",
-      "finalize-wait-3 WAIT SUCCEEDED",
-      "finalize CHAINED_INVOKE FAILED",
-    ]);
-    const waits = run.events.flatMap((event) => event.WaitStartedDetails?.Duration ?? []);
-    expect(waits).toEqual([2, 4]);
-    expect(invocationsSince(before, stack.host.invocations())).toMatchObject({ FinalizeFunction: 3 });
-    recordOrCheck("finalize-failed-after-retries", "finalize's process exits on every attempt.", run);
-  });
-});
 
 describe("durability on the emulator", () => {
   it("resumes an orchestrator killed mid-chain from its checkpoints, running each processor exactly once", async () => {
     const before = stack.host.invocations();
 
-    const run = await stack.run(eventWithId(FAULTS.orchestratorKilledMidChain), { name: "orchestrator-killed" });
+    const event = eventWithId(FAULTS.orchestratorKilledMidChain);
+    const run = await stack.run(event, { name: "orchestrator-killed" });
 
     expect(run.status).toBe("SUCCEEDED");
-    expect(run.result).toMatchObject({ output: { value: 35, transformed_name: "DEMO" } });
-    expect(run.processorCalls).toEqual({ add: 1, transform: 1, finalize: 1 });
+    expect(run.result).toEqual(await expectedResultOf(event, run));
+    expect(run.processorCalls).toEqual(expectedShape().processorCalls);
     const ran = invocationsSince(before, stack.host.invocations());
-    expect(ran).toMatchObject({ AddFunction: 1, TransformFunction: 1, FinalizeFunction: 1 });
+    expect(ran).toMatchObject(Object.fromEntries(PROCESSOR_STAGES.map((stage) => [stageNames(stage).functionId, 1])));
     // The killed invocation never completed: the host ran it, the history has no InvocationCompleted for it.
-    expect(ran.OrchestratorFunction).toBe(run.orchestratorInvocations + 1);
+    expect(ran[ORCHESTRATOR_NAMES.functionId]).toBe(run.orchestratorInvocations + 1);
     recordOrCheck(
       "orchestrator-interrupted",
-      "the orchestrator's process is killed after it started transform, before it answered; the emulator " +
-        "retries the invocation, which resumes from the checkpoints.",
+      `the orchestrator's process is killed after it started ${SECOND_STAGE ?? FIRST_STAGE}, before it answered; ` +
+        "the emulator retries the invocation, which resumes from the checkpoints.",
       run,
     );
   });
@@ -148,7 +87,7 @@ describe("durability on the emulator", () => {
     recordOrCheck(
       "checkpoint-refused",
       `the built orchestrator with its processors' ARNs in ${OTHER_REGION}: the emulator refuses the checkpoint that ` +
-        "starts add, and the SDK fails the execution.",
+        `starts ${FIRST_STAGE}, and the SDK fails the execution.`,
       run,
     );
   });
@@ -156,10 +95,11 @@ describe("durability on the emulator", () => {
 
 describe("the Invoke host", () => {
   it("stops a processor at the timeout the template gives it, and runs the next invocation in a fresh process", async () => {
-    const slowAdd = localFunctionArn(ADDED.slowAdd, PUBLISHED_VERSION);
+    const slow = localFunctionArn(ADDED.slowProcessor, PUBLISHED_VERSION);
+    const event = loadEvent(FIRST_STAGE);
 
-    const timedOut = await invokeDirectly(slowAdd, eventWithId(FAULTS.processorHangs));
-    const next = await invokeDirectly(slowAdd, loadEvent("add"));
+    const timedOut = await invokeDirectly(slow, { ...event, id: FAULTS.processorHangs });
+    const next = await invokeDirectly(slow, event);
 
     expect(timedOut).toEqual({
       statusCode: 200,
@@ -169,7 +109,7 @@ describe("the Invoke host", () => {
     expect(next).toEqual({
       statusCode: 200,
       functionError: undefined,
-      payload: expect.objectContaining({ value: 15 }),
+      payload: (await loadStageLogic(FIRST_STAGE))(structuredClone(event)),
     });
   });
 
@@ -177,7 +117,7 @@ describe("the Invoke host", () => {
     const probe = { id: FAULTS.processorShowsEnvironment };
 
     const seen = await Promise.all(
-      Object.values(LOCAL_PROCESSOR_IDS).map(async (name) => ({
+      PROCESSOR_STAGES.map((stage) => stageNames(stage).functionId).map(async (name) => ({
         name,
         ...((await invokeDirectly(localFunctionArn(name, "live"), probe)).payload as {
           pid: number;
@@ -186,7 +126,7 @@ describe("the Invoke host", () => {
       })),
     );
 
-    expect(new Set(seen.map(({ pid }) => pid)).size).toBe(3);
+    expect(new Set(seen.map(({ pid }) => pid)).size).toBe(PROCESSOR_STAGES.length);
     for (const { name, environment } of seen) {
       expect(environment).toMatchObject({
         AWS_LAMBDA_FUNCTION_NAME: name,

@@ -1,11 +1,14 @@
 /**
  * The orchestrator of the wrapped build: the built orchestrator (`built.mjs`,
  * beside this file in the task root), whose process is killed for the
- * execution faults.ts names, as a crash or a Lambda timeout would end it: once
- * transform has been started (add's result is checkpointed), after the
- * invocation has checkpointed and before it answers.
+ * execution faults.ts names, as a crash or a Lambda timeout would end it: in
+ * the invocation that starts the second stage (the first one's result is
+ * checkpointed), after it has checkpointed and before it answers.
  */
+import { PROCESSOR_STAGES } from "../../shared";
 import { FAULTS } from "./faults";
+
+const [FIRST, SECOND] = PROCESSOR_STAGES;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -28,14 +31,14 @@ const operationsOf = (event: unknown): Operation[] => {
   return Array.isArray(operations) ? (operations as Operation[]) : [];
 };
 
-/** The invocation that starts transform in the execution to interrupt: add has succeeded, transform is not started. */
+/** The invocation that starts the second stage in the execution to interrupt: the first has succeeded, the second is not started. */
 const isTheOneToKill = (operations: Operation[]): boolean => {
   const input = operations.find(({ Type }) => Type === "EXECUTION")?.ExecutionDetails?.InputPayload ?? "{}";
   const id: unknown = Reflect.get(JSON.parse(input) as object, "id");
   return (
     id === FAULTS.orchestratorKilledMidChain &&
-    operations.some(({ Name, Status }) => Name === "add" && Status === "SUCCEEDED") &&
-    !operations.some(({ Name }) => Name === "transform")
+    operations.some(({ Name, Status }) => Name === FIRST && Status === "SUCCEEDED") &&
+    !operations.some(({ Name }) => Name === SECOND)
   );
 };
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { FAULTS, type FaultConfig } from "./faults";
+import { faultOf, FAULTS, type FaultConfig } from "./faults";
 
 type Handler = (event: unknown) => Promise<unknown>;
 
@@ -14,24 +14,22 @@ const config = JSON.parse(readFileSync(new URL("./fault.json", import.meta.url),
 const built: unknown = Reflect.get((await import(new URL("./built.mjs", import.meta.url).href)) as object, "handler");
 if (typeof built !== "function") throw new Error("built.mjs exports no handler");
 const builtHandler = built as Handler;
-const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
 
 /** True the first time it is asked about `key` across all of this function's processes. */
 const firstTime = (key: string): boolean => {
-  const marker = path.join(config.markerDirectory, `${functionName}-${key}`);
+  const marker = path.join(config.markerDirectory, `${config.stage}-${key}`);
   if (existsSync(marker)) return false;
   writeFileSync(marker, "");
   return true;
 };
 
 export const handler = async (event: { id?: unknown; value?: unknown }): Promise<unknown> => {
-  const id = event.id;
-  if (id === FAULTS.transformRejects && functionName === "TransformFunction") {
-    return builtHandler({ ...event, value: String(event.value) });
+  const fault = faultOf(event.id);
+  if (fault?.stage === config.stage) {
+    if (fault.kind === "permanent") return builtHandler({ ...event, value: String(event.value) });
+    if (fault.kind === "crash" || (fault.kind === "transient" && firstTime(String(event.id)))) process.exit(1);
   }
-  if (id === FAULTS.addCrashesOnce && functionName === "AddFunction" && firstTime(id)) process.exit(1);
-  if (id === FAULTS.finalizeCrashesAlways && functionName === "FinalizeFunction") process.exit(1);
-  if (id === FAULTS.processorHangs) return new Promise(() => undefined);
-  if (id === FAULTS.processorShowsEnvironment) return { pid: process.pid, environment: process.env };
+  if (event.id === FAULTS.processorHangs) return new Promise(() => undefined);
+  if (event.id === FAULTS.processorShowsEnvironment) return { pid: process.pid, environment: process.env };
   return builtHandler(event);
 };

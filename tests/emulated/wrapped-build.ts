@@ -9,20 +9,20 @@ import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node
 import path from "node:path";
 import { buildSync } from "esbuild";
 import { parse, stringify } from "yaml";
-import { PROCESSOR_ARN_VARIABLES } from "../../functions/orchestrator/config";
-import { PROCESSOR_STAGES } from "../../shared";
+import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
 import { functionArn, PUBLISHED_VERSION } from "../../scripts/emulate/built-template";
 import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
-import { LOCAL_PROCESSOR_IDS } from "../../scripts/local/chain";
 import type { FaultConfig } from "./faults";
+
+const [FIRST_STAGE] = PROCESSOR_STAGES;
 
 /** The region the other-region orchestrator's processors are in: not the emulator's. */
 export const OTHER_REGION = "eu-west-1";
 
 /** Functions the wrapped build adds to the template. */
 export const ADDED = {
-  /** AddFunction's code with a Lambda timeout of one second. */
-  slowAdd: "SlowAddFunction",
+  /** The first stage's function with a Lambda timeout of one second. */
+  slowProcessor: "SlowProcessorFunction",
   /** The built orchestrator (unwrapped), whose processor ARNs name another region. */
   otherRegionOrchestrator: "OtherRegionOrchestratorFunction",
 } as const;
@@ -47,13 +47,13 @@ interface Template {
 /** Makes the wrapped build in `directory` from the build in `buildDirectory`; failures remember themselves in `markerDirectory`. */
 export const makeWrappedBuild = (buildDirectory: string, directory: string, markerDirectory: string): string => {
   cpSync(buildDirectory, directory, { recursive: true });
-  cpSync(path.join(directory, "OrchestratorFunction"), path.join(directory, "OrchestratorFunctionAsBuilt"), {
-    recursive: true,
-  });
-  wrap(path.join(directory, "OrchestratorFunction"), "orchestrator-wrapper");
-  for (const name of Object.values(LOCAL_PROCESSOR_IDS)) {
+  const orchestratorId = ORCHESTRATOR_NAMES.functionId;
+  cpSync(path.join(directory, orchestratorId), path.join(directory, `${orchestratorId}AsBuilt`), { recursive: true });
+  wrap(path.join(directory, orchestratorId), "orchestrator-wrapper");
+  for (const stage of PROCESSOR_STAGES) {
+    const name = stageNames(stage).functionId;
     wrap(path.join(directory, name), "processor-wrapper");
-    const config: FaultConfig = { markerDirectory };
+    const config: FaultConfig = { stage, markerDirectory };
     writeFileSync(path.join(directory, name, "fault.json"), JSON.stringify(config));
   }
   mkdirSync(markerDirectory, { recursive: true });
@@ -65,23 +65,23 @@ export const makeWrappedBuild = (buildDirectory: string, directory: string, mark
     if (!found) throw new Error(`the build's template has no ${id}`);
     return structuredClone(found);
   };
-  const slowAdd = resource("AddFunction");
-  slowAdd.Properties.Timeout = 1;
-  const otherRegion = resource("OrchestratorFunction");
-  otherRegion.Properties.CodeUri = "OrchestratorFunctionAsBuilt";
+  const slowProcessor = resource(stageNames(FIRST_STAGE).functionId);
+  slowProcessor.Properties.Timeout = 1;
+  const otherRegion = resource(orchestratorId);
+  otherRegion.Properties.CodeUri = `${orchestratorId}AsBuilt`;
   otherRegion.Properties.Environment = {
     Variables: Object.fromEntries(
       PROCESSOR_STAGES.map((stage) => [
-        PROCESSOR_ARN_VARIABLES[stage],
+        stageNames(stage).arnVariable,
         functionArn(
           { region: OTHER_REGION, account: LOCAL_ACCOUNT.account },
-          LOCAL_PROCESSOR_IDS[stage],
+          stageNames(stage).functionId,
           PUBLISHED_VERSION,
         ),
       ]),
     ),
   };
-  template.Resources[ADDED.slowAdd] = slowAdd;
+  template.Resources[ADDED.slowProcessor] = slowProcessor;
   template.Resources[ADDED.otherRegionOrchestrator] = otherRegion;
   writeFileSync(templateFile, stringify(template));
   return directory;

@@ -39,7 +39,9 @@ describe("the chain, run by the local durable runner", () => {
       const shape = expectedShape({ stage, failures: 1, recovers: false });
       expect(run.error?.errorType).toBe("ChainStageError");
       expect(run.error?.errorMessage).toMatch(
-        new RegExp(`^${stage} failed after 1 attempt: Invalid ${stage} output: id is missing; .*value must be a number`),
+        new RegExp(
+          `^${stage} failed after 1 attempt: Invalid ${stage} output: id is missing; .*value must be a number`,
+        ),
       );
       // The invoke itself succeeded: what failed is the orchestrator's check of its output.
       expect(operationLines(run)).toEqual(shape.operations.map((line) => line.replace(/ FAILED$/, " SUCCEEDED")));

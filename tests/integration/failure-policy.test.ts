@@ -55,7 +55,9 @@ describe.each(PROCESSOR_STAGES)("the failure policy at %s", (stage) => {
     const run = await runFailing(stage, "permanent");
 
     expect(run.error?.errorMessage).toMatch(
-      new RegExp(`^${stage} failed after 1 attempt: Invalid ${stage} input: value must be a number, received "-?\\d+"$`),
+      new RegExp(
+        `^${stage} failed after 1 attempt: Invalid ${stage} input: value must be a number, received "-?\\d+"$`,
+      ),
     );
   });
 });

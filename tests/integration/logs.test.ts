@@ -122,9 +122,7 @@ describe.each(PROCESSOR_STAGES)("a run in which %s fails", (stage) => {
     expect(records.filter((record) => record.source === stage)).toEqual([
       expect.objectContaining({ level: "INFO", outcome: "succeeded", value: valueOf(sample.outputs[stage]) }),
     ]);
-    expect(records.filter((record) => record.message === "stage completed" && record.stage === stage)).toHaveLength(
-      1,
-    );
+    expect(records.filter((record) => record.message === "stage completed" && record.stage === stage)).toHaveLength(1);
     expect(orchestratorRecords(run).at(-1)).toMatchObject({
       message: "execution succeeded",
       value: sample.result.output.value,

@@ -40,7 +40,8 @@ describe("the chain in the durable SDK's local runner", () => {
     faults: FAULTS,
     suspendsOnWaits: false,
     capturesLogs: true,
-    run: (event, fault) => runLocalChain(event, { orchestrator: handlers.orchestrator, processors: processorsWith(fault) }),
+    run: (event, fault) =>
+      runLocalChain(event, { orchestrator: handlers.orchestrator, processors: processorsWith(fault) }),
   });
 });
 

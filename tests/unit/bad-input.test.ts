@@ -62,10 +62,7 @@ describe("the bad-input corpus", () => {
   });
 
   it("sends each entry written as JSON text exactly as written", () => {
-    const written = [
-      MALFORMED_ORCHESTRATOR_EVENTS,
-      ...PROCESSOR_STAGES.map(malformedProcessorEvents),
-    ]
+    const written = [MALFORMED_ORCHESTRATOR_EVENTS, ...PROCESSOR_STAGES.map(malformedProcessorEvents)]
       .flat()
       .flatMap((entry) => (entry.json === undefined ? [] : [entry]));
 

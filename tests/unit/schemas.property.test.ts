@@ -14,7 +14,7 @@ import { rejectionOf, valueBound } from "../support/bad-input";
 
 /**
  * Runs per property. Parsing takes microseconds, so each property gets many; a mutation run
- * (jest.mutation.config.cjs) asks for fewer, since it repeats the tests for each change it makes.
+ * (stryker.config.mjs) asks for fewer, since it repeats the tests for each change it makes.
  */
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 1_000);
 
