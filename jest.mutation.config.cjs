@@ -15,7 +15,7 @@ module.exports = {
   testPathIgnorePatterns: [
     ...base.testPathIgnorePatterns,
     "<rootDir>/tests/integration/local-run.test.ts",
-    "<rootDir>/tests/unit/cloud-invoke.test.ts",
+    "<rootDir>/tests/unit/cloud-invoke-",
     "<rootDir>/tests/unit/help.test.ts",
     "<rootDir>/tests/unit/related-tests.test.ts",
     "<rootDir>/tests/unit/check-node.test.ts",

@@ -150,7 +150,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     /^npm run invoke( -- (--stack \S+|--json))?$/,
     {
       by: "not run here",
-      needs: "an AWS account; tests/unit/cloud-invoke.test.ts runs it offline against fake clients",
+      needs: "an AWS account; tests/unit/cloud-invoke-*.test.ts run it offline against fake clients",
       check: () => {
         expect(packageScripts).toContain('"invoke": ');
         expect(allText).toContain(`npm run invoke -- --stack ${stackName}`);
