@@ -1,8 +1,8 @@
 /**
- * Test doubles for `npm run invoke` run in-process: a Lambda client and a
- * CloudFormation client that answer from a history fixture (tests/fixtures/)
- * and keep what they were sent, a clock whose sleeps pass at once, and
- * `invoke`, which runs the tool against them.
+ * Test doubles for `npm run invoke` run in-process: a Lambda client that
+ * answers from a recorded history (tests/fixtures/emulated/), a CloudFormation
+ * client that knows the stacks it is given, both keeping what they were sent;
+ * a clock whose sleeps pass at once; and `invoke`, which runs the tool on them.
  */
 import { DescribeStacksCommand, type DescribeStacksCommandOutput } from "@aws-sdk/client-cloudformation";
 import {
@@ -149,7 +149,7 @@ export const invoke = async (
   clients: Partial<CloudClients> & { lambda?: FakeLambda } = {},
   context: { callerDirectory?: string; clock?: Clock } = {},
 ) => {
-  const lambda = clients.lambda ?? new FakeLambda(loadFixture("cloud/succeeded"));
+  const lambda = clients.lambda ?? new FakeLambda(loadFixture("emulated/succeeded"));
   const cloudFormation = clients.cloudFormation ?? new FakeCloudFormation();
   let stdout = "";
   let stderr = "";

@@ -9,9 +9,9 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { bundleForNode } from "../support/bundle";
-import { ROOT } from "../support/events";
+import { loadEvent, ROOT } from "../support/events";
 import { ALIAS_ARN, FakeLambda, invoke } from "../support/fake-cloud";
-import { loadFixture, type FixtureName } from "../support/history-fixtures";
+import { loadFixture, withEventId, type Fixture, type FixtureName } from "../support/history-fixtures";
 import { maskTimestamps } from "../support/npm";
 
 /** The JSON line without `logs`: a local run catches the functions' log records, a run in the cloud cannot. */
@@ -26,16 +26,20 @@ const normalise = (output: string): string =>
       .replace(/\d+ ms/g, "<n> ms"),
   ).replace(/ {2,}/g, "  ");
 
+/** The history as recorded: an execution of the event npm start runs. */
+const asRecorded = (fixture: Fixture): Fixture => fixture;
+/** A failure recorded with the id that triggers it, as if run with the sample event (npm start's default). */
+const asSampleEvent = (fixture: Fixture): Fixture => withEventId(fixture, String(loadEvent("orchestrator").id));
+
 describe("npm run invoke and npm start, for the same execution", () => {
-  const cases: [FixtureName, string[], string[]][] = [
-    ["cloud/succeeded", [], []],
-    ["cloud/transform-failed", ["--simulate-failure", "transform:permanent"], []],
-    ["cloud/validation-failed", ["events/orchestrator-invalid.json"], ["--event", "events/orchestrator-invalid.json"]],
-    ["emulated/succeeded", [], []],
+  const cases: [FixtureName, string[], string[], (fixture: Fixture) => Fixture][] = [
+    ["emulated/succeeded", [], [], asRecorded],
+    ["emulated/transform-failed", ["--simulate-failure", "transform:permanent"], [], asSampleEvent],
     [
       "emulated/validation-failed",
       ["events/orchestrator-invalid.json"],
       ["--event", "events/orchestrator-invalid.json"],
+      asRecorded,
     ],
   ];
   const local = new Map<string, { code: number; stdout: string }>();
@@ -80,12 +84,12 @@ describe("npm run invoke and npm start, for the same execution", () => {
 
   it.each(cases)(
     "prints for the %s history what npm start prints locally, in the report and in JSON",
-    async (name, startArgs, invokeArgs) => {
+    async (name, startArgs, invokeArgs, asExecution) => {
       for (const json of [[], ["--json"]]) {
         const expected = local.get([...json, ...startArgs].join(" "));
 
         const cloud = await invoke(["--function", ALIAS_ARN, ...invokeArgs, ...json], {
-          lambda: new FakeLambda(loadFixture(name)),
+          lambda: new FakeLambda(asExecution(loadFixture(name))),
         });
 
         expect({ code: cloud.code, stdout: normalise(cloud.stdout) }).toEqual({

@@ -4,15 +4,26 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { checkpointedPayloads, durationOf, payloadBytes } from "../../scripts/report/history";
 import { loadEvent } from "../support/events";
 import { ALIAS_ARN, EXECUTION_ARN, FakeLambda, invoke, parseJson } from "../support/fake-cloud";
-import { loadFixture } from "../support/history-fixtures";
+import { loadFixture, type Fixture } from "../support/history-fixtures";
 import { successfulSampleRunJson } from "../support/sample-run";
+
+/** An operation's duration as the report prints it: history.ts's measure of the operation's events in the fixture. */
+const duration = (fixture: Fixture, operation: string): string =>
+  `${String(durationOf(fixture.events.filter((event) => event.Name === operation)))} ms`;
 
 describe("npm run invoke with mocked AWS clients", () => {
   it("prints the timeline, the counts and the result of the succeeded execution", async () => {
-    const { stdout } = await invoke(["--function", ALIAS_ARN]);
+    // Arrange: the durations and the bytes are history.ts's measures of the recorded history.
+    const fixture = loadFixture("emulated/succeeded");
+    const bytes = payloadBytes(fixture.events.flatMap(checkpointedPayloads));
 
+    // Act
+    const { stdout } = await invoke(["--function", ALIAS_ARN], { lambda: new FakeLambda(fixture) });
+
+    // Assert
     const [report = "", result = ""] = stdout.split("\nResult:\n");
     expect(report.split("\n")).toEqual([
       "Execution of events/orchestrator.json: SUCCEEDED",
@@ -20,14 +31,14 @@ describe("npm run invoke with mocked AWS clients", () => {
       "",
       "Operations:",
       "  #  operation  type            status     attempts  duration",
-      "  1  prepare    STEP            SUCCEEDED  1         3 ms",
-      "  2  add        CHAINED_INVOKE  SUCCEEDED  -         345 ms",
-      "  3  transform  CHAINED_INVOKE  SUCCEEDED  -         262 ms",
-      "  4  finalize   CHAINED_INVOKE  SUCCEEDED  -         246 ms",
+      `  1  prepare    STEP            SUCCEEDED  1         ${duration(fixture, "prepare")}`,
+      `  2  add        CHAINED_INVOKE  SUCCEEDED  -         ${duration(fixture, "add")}`,
+      `  3  transform  CHAINED_INVOKE  SUCCEEDED  -         ${duration(fixture, "transform")}`,
+      `  4  finalize   CHAINED_INVOKE  SUCCEEDED  -         ${duration(fixture, "finalize")}`,
       "",
       "Orchestrator invocations: 4",
       "Processor calls: add 1, transform 1, finalize 1",
-      "Checkpointed: 885 bytes of step and invoke payloads",
+      `Checkpointed: ${bytes} bytes of step and invoke payloads`,
       "",
     ]);
     expect(parseJson(result)).toMatchObject({ workflow: "completed", output: { value: 35, transformed_name: "DEMO" } });
@@ -48,12 +59,14 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("exits 1 and names the stage when transform failed with a ChainStageError", async () => {
-    const lambda = new FakeLambda(loadFixture("cloud/transform-failed"));
+    const fixture = loadFixture("emulated/transform-failed");
+    const lambda = new FakeLambda(fixture);
+    const transform = duration(fixture, "transform");
 
     const { code, stdout } = await invoke(["--function", ALIAS_ARN], { lambda });
 
     expect(code).toBe(1);
-    expect(stdout).toMatch(/\n {2}3 {2}transform {2}CHAINED_INVOKE {2}FAILED {5}- {9}4 ms\n\n/);
+    expect(stdout).toMatch(new RegExp(`\\n {2}3 {2}transform {2}CHAINED_INVOKE {2}FAILED {5}- {9}${transform}\\n\\n`));
     expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 0\n");
     expect(stdout.trimEnd().split("\n").at(-1)).toBe(
       'Error: ChainStageError: transform failed after 1 attempt: Invalid transform input: value must be a number, received "15"',
@@ -61,7 +74,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("exits 1 with the PayloadValidationError when prepare refused the event", async () => {
-    const lambda = new FakeLambda(loadFixture("cloud/validation-failed"));
+    const lambda = new FakeLambda(loadFixture("emulated/validation-failed"));
 
     const { code, stdout } = await invoke(
       ["--function", ALIAS_ARN, "--event", "events/orchestrator-invalid.json", "--json"],

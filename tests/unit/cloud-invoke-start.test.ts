@@ -20,7 +20,7 @@ import { scratchFile } from "../support/scratch";
 describe("npm run invoke with mocked AWS clients", () => {
   it("starts the event asynchronously on the alias, with the execution name, and exits 0 when it succeeds", async () => {
     // Arrange
-    const lambda = new FakeLambda(loadFixture("cloud/succeeded"));
+    const lambda = new FakeLambda(loadFixture("emulated/succeeded"));
 
     // Act
     const { code, stderr } = await invoke(["--function", ALIAS_ARN, "--name", "sample-run"], { lambda });
@@ -54,7 +54,7 @@ describe("npm run invoke with mocked AWS clients", () => {
     const cloudFormation = new FakeCloudFormation({
       "durable-function-chaining": { OrchestratorFunctionName: FUNCTION_NAME, OrchestratorAliasArn: ALIAS_ARN },
     });
-    const lambda = new FakeLambda(loadFixture("cloud/succeeded"));
+    const lambda = new FakeLambda(loadFixture("emulated/succeeded"));
 
     const { code, connected } = await invoke(["--stack", "durable-function-chaining", "--region", "eu-west-1"], {
       lambda,
@@ -76,7 +76,7 @@ describe("npm run invoke with mocked AWS clients", () => {
       /^cloud-invoke: stack my-stack: --function \S+ names no qualifier/,
     ],
   ])("exits 2 without invoking anything for %s", async (_case, stacks, message) => {
-    const lambda = new FakeLambda(loadFixture("cloud/succeeded"));
+    const lambda = new FakeLambda(loadFixture("emulated/succeeded"));
 
     const { code, stderr } = await invoke(["--stack", "my-stack"], {
       lambda,
@@ -89,7 +89,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("reads a relative --event from the caller's directory", async () => {
-    const lambda = new FakeLambda(loadFixture("cloud/validation-failed"));
+    const lambda = new FakeLambda(loadFixture("emulated/validation-failed"));
 
     await invoke(
       ["--function", ALIAS_ARN, "--event", "orchestrator-invalid.json"],
@@ -152,7 +152,7 @@ describe("npm run invoke with mocked AWS clients", () => {
       /^cloud-invoke: cannot invoke \S+: AccessDenied: User is not authorized to perform: lambda:InvokeFunction\n$/,
     ],
   ])("exits 2 with one line for %s", async (_case, failure, message) => {
-    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), { invoke: () => Promise.reject(failure()) });
+    const lambda = new FakeLambda(loadFixture("emulated/succeeded"), { invoke: () => Promise.reject(failure()) });
 
     const { code, stdout, stderr } = await invoke(["--function", ALIAS_ARN, "--name", "sample-run"], { lambda });
 
@@ -164,7 +164,7 @@ describe("npm run invoke with mocked AWS clients", () => {
   });
 
   it("exits 2 and says the function is not durable when the invoke starts no durable execution", async () => {
-    const lambda = new FakeLambda(loadFixture("cloud/succeeded"), {
+    const lambda = new FakeLambda(loadFixture("emulated/succeeded"), {
       invoke: () => Promise.resolve({ $metadata: {}, StatusCode: 202 }),
     });
 
