@@ -18,12 +18,12 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { build, type BuildOptions } from "esbuild";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { helpText, UsageError, walkArguments, wantsHelp, type ToolHelp } from "../report/arguments";
+import { helpText, UsageError, wantsHelp } from "../report/arguments";
 import { loadSourceHandlers, runLocalChain } from "../local/chain";
 import { round } from "../report/print";
 import { ORCHESTRATOR_NAMES, perStage, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
+import { COMMAND_LINE, parseArguments } from "./arguments";
 
-const MIN_RUNS = 15;
 const ROOT = process.cwd();
 const OUT = path.join(ROOT, ".build", "bench");
 
@@ -59,20 +59,6 @@ const TARGETS = {
   checkpointBytes: 2048,
 } as const;
 
-const HELP: ToolHelp = {
-  usage: "usage: npm run bench -- [--json] [--runs N]",
-  summary: [
-    "Measures the cold start of each function `sam build` made (.aws-sam/build/), against a naive bundle of the",
-    "same entry and, for the orchestrator, the SAM CLI TypeScript durable template's build of it. A benchmark,",
-    "not a test: it reports the targets as met or missed and exits 0 either way. Run `sam build` first.",
-  ],
-  options: [
-    { option: "--json", help: ["print one line of JSON instead of the report"] },
-    { option: "--runs <N>", help: [`fresh Node processes per bundle, at least ${MIN_RUNS} (the default)`] },
-  ],
-  footer: ["Exit code: 0 when it measured, 2 for bad usage or a missing build."],
-};
-
 /** One value per function. */
 const byName = <T>(value: (name: FunctionName) => T): Record<FunctionName, T> =>
   Object.fromEntries(NAMES.map((name) => [name, value(name)])) as Record<FunctionName, T>;
@@ -93,20 +79,6 @@ interface Bundle {
   file: string;
   nodeOptions: readonly string[];
 }
-
-const parseArguments = (args: readonly string[]) => {
-  let runs = MIN_RUNS;
-  let json = false;
-  walkArguments(args, HELP.usage, (arg, value) => {
-    if (arg === "--json") json = true;
-    else if (arg === "--runs") {
-      const given = value();
-      runs = /^\d+$/.test(given) ? Number(given) : Number.NaN;
-      if (!(runs >= MIN_RUNS)) throw new UsageError(`--runs takes a whole number >= ${MIN_RUNS}, not ${given}`);
-    } else throw new UsageError(`unknown argument ${arg}; ${HELP.usage}`);
-  });
-  return { runs, json };
-};
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -215,7 +187,7 @@ const table = (rows: readonly (readonly string[])[]): string => {
 const main = async (): Promise<number> => {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
-    process.stdout.write(helpText(HELP));
+    process.stdout.write(helpText(COMMAND_LINE));
     return 0;
   }
   let options: { runs: number; json: boolean };

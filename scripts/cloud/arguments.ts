@@ -6,10 +6,13 @@
 import {
   DEFAULT_EVENT,
   DEFAULT_TIMEOUT_SECONDS,
+  flag,
+  parseCommandLine,
   positiveSeconds,
+  usageError,
   UsageError,
-  walkArguments,
-  type ToolHelp,
+  withValue,
+  type CommandLine,
 } from "../report/arguments";
 
 export { UsageError };
@@ -17,8 +20,8 @@ export { UsageError };
 /** The stack output that holds the orchestrator's alias ARN (template.yaml, Outputs). */
 export const ALIAS_OUTPUT = "OrchestratorAliasArn";
 
-/** What `npm run invoke -- --help` prints. */
-export const HELP: ToolHelp = {
+/** `npm run invoke`'s options, and what `npm run invoke -- --help` prints. */
+export const COMMAND_LINE = {
   usage:
     "usage: npm run invoke -- (--function <alias ARN> | --stack <stack name>) [--region <region>] " +
     "[--event <file>] [--timeout <seconds>] [--name <execution name>] [--json]",
@@ -27,28 +30,31 @@ export const HELP: ToolHelp = {
     "its history and prints what `npm start` prints for a local run. Credentials and region come from the",
     "standard AWS configuration (profile, environment variables, SSO, ...).",
   ],
-  options: [
-    { option: "--function <alias ARN>", help: [`the orchestrator's alias ARN (the stack's ${ALIAS_OUTPUT} output)`] },
-    { option: "--stack <stack name>", help: [`read the ${ALIAS_OUTPUT} output from this stack instead`] },
-    { option: "--region <region>", help: ["default: the --function ARN's region, else the AWS configuration's"] },
-    { option: "--event <file>", help: [`the event to start the execution with, default ${DEFAULT_EVENT}`] },
-    {
-      option: "--timeout <seconds>",
-      help: [`how long to wait for the execution to end, default ${DEFAULT_TIMEOUT_SECONDS}`],
+  options: {
+    function: withValue("<alias ARN>", `the orchestrator's alias ARN (the stack's ${ALIAS_OUTPUT} output)`),
+    stack: withValue("<stack name>", `read the ${ALIAS_OUTPUT} output from this stack instead`),
+    region: withValue("<region>", "default: the --function ARN's region, else the AWS configuration's"),
+    event: {
+      ...withValue("<file>", `the event to start the execution with, default ${DEFAULT_EVENT}`),
+      default: DEFAULT_EVENT,
     },
-    {
-      option: "--name <execution name>",
-      help: ["the execution's name: starting again with the same name and event starts nothing new"],
+    timeout: {
+      ...withValue("<seconds>", `how long to wait for the execution to end, default ${DEFAULT_TIMEOUT_SECONDS}`),
+      default: String(DEFAULT_TIMEOUT_SECONDS),
     },
-    { option: "--json", help: ["print one line of JSON instead of the report"] },
-  ],
+    name: withValue(
+      "<execution name>",
+      "the execution's name: starting again with the same name and event starts nothing new",
+    ),
+    json: flag("print one line of JSON instead of the report"),
+  },
   footer: [
     "Exit code: 0 when the execution succeeded, 1 when it did not (or the wait ran out), 2 for bad usage, an",
     "event file that cannot be read or is not JSON, or a target that could not be started.",
   ],
-};
-
-const USAGE = `${HELP.usage} (npm run invoke -- --help lists the options)`;
+  seeHelp: "npm run invoke -- --help lists the options",
+  refusals: { argument: (argument) => `unexpected argument ${argument} (the event file goes after --event)` },
+} satisfies CommandLine;
 
 /** What to invoke: an alias (or version) ARN given directly, or the one a stack's outputs name. */
 export type Target = { function: string } | { stack: string };
@@ -93,36 +99,19 @@ export const checkFunction = (value: string): string | undefined => {
 };
 
 export const parseArguments = (args: readonly string[]): CloudInvokeOptions => {
-  let functionArn: string | undefined;
-  let stack: string | undefined;
-  let region: string | undefined;
-  let eventFile = DEFAULT_EVENT;
-  let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
-  let executionName: string | undefined;
-  let json = false;
-  walkArguments(args, USAGE, (arg, value) => {
-    if (arg === "--json") json = true;
-    else if (arg === "--function") functionArn = value();
-    else if (arg === "--stack") stack = value();
-    else if (arg === "--region") region = value();
-    else if (arg === "--event") eventFile = value();
-    else if (arg === "--timeout") timeoutSeconds = positiveSeconds(value());
-    else if (arg === "--name") executionName = value();
-    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
-    else throw new UsageError(`unexpected argument ${arg} (the event file goes after --event); ${USAGE}`);
-  });
-
-  if (functionArn !== undefined && stack !== undefined) {
-    throw new UsageError(`give --function or --stack, not both; ${USAGE}`);
+  const { values } = parseCommandLine(COMMAND_LINE, args);
+  const timeoutSeconds = positiveSeconds(values.timeout);
+  const options = { eventFile: values.event, timeoutSeconds, executionName: values.name, json: values.json ?? false };
+  if (values.function !== undefined && values.stack !== undefined) {
+    throw usageError(COMMAND_LINE, "give --function or --stack, not both");
   }
-  const options = { eventFile, timeoutSeconds, executionName, json };
-  if (stack !== undefined) return { ...options, target: { stack }, region };
-  if (functionArn === undefined) {
-    throw new UsageError(`say what to invoke with --function <alias ARN> or --stack <stack name>; ${USAGE}`);
+  if (values.stack !== undefined) return { ...options, target: { stack: values.stack }, region: values.region };
+  if (values.function === undefined) {
+    throw usageError(COMMAND_LINE, "say what to invoke with --function <alias ARN> or --stack <stack name>");
   }
-  const arnRegion = checkFunction(functionArn);
-  if (region !== undefined && arnRegion !== undefined && region !== arnRegion) {
-    throw new UsageError(`--region ${region} differs from the region in the --function ARN, ${arnRegion}`);
+  const arnRegion = checkFunction(values.function);
+  if (values.region !== undefined && arnRegion !== undefined && values.region !== arnRegion) {
+    throw new UsageError(`--region ${values.region} differs from the region in the --function ARN, ${arnRegion}`);
   }
-  return { ...options, target: { function: functionArn }, region: region ?? arnRegion };
+  return { ...options, target: { function: values.function }, region: values.region ?? arnRegion };
 };

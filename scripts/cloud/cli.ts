@@ -9,7 +9,7 @@
  */
 import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import { toJsonLine } from "../report/print";
-import { HELP, parseArguments, type CloudInvokeOptions } from "./arguments";
+import { COMMAND_LINE, parseArguments, type CloudInvokeOptions } from "./arguments";
 import { toReport } from "./report";
 import { runCloudInvoke, StartError, WaitError, type Clock, type CloudClients } from "./run";
 
@@ -36,7 +36,7 @@ export const cloudInvoke = async (context: CliContext): Promise<number> => {
   };
 
   if (wantsHelp(context.argv)) {
-    context.stdout(helpText(HELP));
+    context.stdout(helpText(COMMAND_LINE));
     return 0;
   }
   let options: CloudInvokeOptions;

@@ -10,7 +10,7 @@ import { toReport } from "../cloud/report";
 import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import type { LogLine } from "../report/logs";
 import { toJsonLine, toLogLines } from "../report/print";
-import { HELP, parseArguments, type EmulateOptions } from "./arguments";
+import { COMMAND_LINE, parseArguments, type EmulateOptions } from "./arguments";
 import { SetupError } from "./errors";
 import { EMULATOR_PACKAGE } from "./emulator";
 import { loadPassed, runLoad, toLoadReport } from "./load";
@@ -80,7 +80,7 @@ const stopOnSignals = (teardown: Teardown): void => {
 const main = async (): Promise<number> => {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
-    stdout(helpText(HELP));
+    stdout(helpText(COMMAND_LINE));
     return 0;
   }
   let options: EmulateOptions;

@@ -5,104 +5,14 @@
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { Handler } from "aws-lambda";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
-import { isProcessorStage, perStage, PREPARE_STEP, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
-import {
-  DEFAULT_EVENT,
-  helpText,
-  readEventFile,
-  UsageError,
-  walkArguments,
-  wantsHelp,
-  type ToolHelp,
-} from "../report/arguments";
+import { perStage, type ProcessorStage } from "../../shared";
+import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import { table, toJsonLine, toLogLines, toReport } from "../report/print";
 import type { ChainRun } from "../report/run";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers, runLocalChain } from "./chain";
 import { runResumable, type ResumableRun } from "./resumable-run";
-import { isSimulatedFailure, SIMULATED_FAILURES, simulatedProcessor, type SimulatedFailure } from "./simulations";
-
-const OPERATIONS: readonly string[] = [PREPARE_STEP, ...PROCESSOR_STAGES];
-const FAILURES = Object.keys(SIMULATED_FAILURES) as SimulatedFailure[];
-
-const HELP: ToolHelp = {
-  usage: "usage: npm start -- [options] [event-file]",
-  summary: [
-    "Runs the chain end to end on this machine: the orchestrator in the durable SDK's local runner, the",
-    `processors in this process. The event file defaults to ${DEFAULT_EVENT}.`,
-  ],
-  options: [
-    { option: "--json", help: ["print one line of JSON instead of the report, with the run's log records in `logs`"] },
-    {
-      option: "--logs",
-      help: ["after the report, print the log records the functions wrote, one JSON object per line"],
-    },
-    {
-      option: "--interrupt-after <operation>",
-      help: [
-        `stop the orchestrator once ${OPERATIONS.join(", ")} has its result stored, before the`,
-        "workflow sees it (as a Lambda timeout or crash would), then resume it from its checkpoints",
-      ],
-    },
-    {
-      option: "--simulate-failure <stage>[:<kind>]",
-      help: [
-        `make processor ${PROCESSOR_STAGES.join(", ")} fail; <kind> is one of:`,
-        ...FAILURES.map((kind, index) => `  ${kind}${index === 0 ? " (default)" : ""}: ${SIMULATED_FAILURES[kind]}`),
-        "may be given once per stage",
-      ],
-    },
-  ],
-  footer: [
-    "Exit code: 0 when the execution succeeded, 1 when it failed, 2 for bad usage or an event file that",
-    "cannot be read or is not JSON.",
-  ],
-};
-const USAGE = `${HELP.usage} (npm start -- --help lists the options)`;
-
-interface Arguments {
-  json: boolean;
-  logs: boolean;
-  eventFile: string;
-  interruptAfter: string | null;
-  simulated: Partial<Record<ProcessorStage, SimulatedFailure>>;
-}
-
-/** `add` or `add:transient`: the stage, and how it fails (`crash` when not said). */
-const parseSimulation = (value: string): [ProcessorStage, SimulatedFailure] => {
-  const [stage = "", kind = FAILURES[0] ?? "crash", ...rest] = value.split(":");
-  if (!isProcessorStage(stage) || rest.length > 0) {
-    throw new UsageError(
-      `--simulate-failure takes <stage>[:<kind>] with a stage of ${PROCESSOR_STAGES.join(", ")}, not ${value}`,
-    );
-  }
-  if (!isSimulatedFailure(kind)) {
-    throw new UsageError(`--simulate-failure ${stage}:<kind> takes a kind of ${FAILURES.join(", ")}, not ${kind}`);
-  }
-  return [stage, kind];
-};
-
-const parseArguments = (args: readonly string[]): Arguments => {
-  const parsed: Arguments = { json: false, logs: false, eventFile: DEFAULT_EVENT, interruptAfter: null, simulated: {} };
-  const files: string[] = [];
-  walkArguments(args, USAGE, (arg, value) => {
-    if (arg === "--json") parsed.json = true;
-    else if (arg === "--logs") parsed.logs = true;
-    else if (arg === "--interrupt-after") {
-      const operation = value();
-      if (!OPERATIONS.includes(operation)) {
-        throw new UsageError(`--interrupt-after takes one of ${OPERATIONS.join(", ")}, not ${operation}`);
-      }
-      parsed.interruptAfter = operation;
-    } else if (arg === "--simulate-failure") {
-      const [stage, kind] = parseSimulation(value());
-      parsed.simulated[stage] = kind;
-    } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
-    else files.push(arg);
-  });
-  if (files.length > 1) throw new UsageError(`expected one event file, got ${files.length}; ${USAGE}`);
-  parsed.eventFile = files[0] ?? DEFAULT_EVENT;
-  return parsed;
-};
+import { COMMAND_LINE, parseArguments, type Arguments } from "./arguments";
+import { simulatedProcessor } from "./simulations";
 
 const invocationReport = (run: ResumableRun): string[] => [
   "",
@@ -146,7 +56,7 @@ const simulatedProcessors = (
 const main = async (): Promise<number> => {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
-    process.stdout.write(helpText(HELP));
+    process.stdout.write(helpText(COMMAND_LINE));
     return 0;
   }
   let args: Arguments;

@@ -15,7 +15,8 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { installEmulator, startEmulator } from "../../scripts/emulate/emulator";
 import { SetupError } from "../../scripts/emulate/errors";
-import { HELP } from "../../scripts/emulate/arguments";
+import { COMMAND_LINE } from "../../scripts/emulate/arguments";
+import type { OptionDeclaration } from "../../scripts/report/arguments";
 import { loadEvent, ROOT } from "../support/events";
 import { transcripts } from "../support/docs";
 import { maskRunVariables, runNpm } from "../support/npm";
@@ -143,7 +144,9 @@ describe("npm run emulate", () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: npm run emulate -- /);
-    for (const { option } of HELP.options) expect(stdout).toContain(`  ${option}  `);
+    for (const [name, { placeholder }] of Object.entries<OptionDeclaration>(COMMAND_LINE.options)) {
+      expect(stdout).toContain(`  --${name}${placeholder === undefined ? "" : ` ${placeholder}`}  `);
+    }
   });
 });
 

@@ -93,7 +93,7 @@ export const invokeAt = async (stack: Stack, functionName: string, payload: unkn
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Recorded histories: tests/fixtures/emulated/<name>.json, in the shape of tests/fixtures/cloud/*.json.
+// Recorded histories: tests/fixtures/emulated/<name>.json, which the cloud tool's tests read (tests/unit/cloud-invoke-*).
 
 const FIXTURES = path.join(ROOT, "tests", "fixtures", "emulated");
 const EMULATOR = "aws-durable-execution-sdk-python-testing 1.4.0 (dex-local-runner)";

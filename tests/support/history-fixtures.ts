@@ -1,6 +1,8 @@
 /**
- * Durable execution histories in tests/fixtures/: GetDurableExecution and
- * GetDurableExecutionHistory answers, checked against the API's shape on load.
+ * Durable execution histories in tests/fixtures/emulated/, recorded from AWS's
+ * durable execution emulator (tests/emulated/support.ts, recordOrCheck):
+ * GetDurableExecution and GetDurableExecutionHistory answers, checked against
+ * the API's shape on load; and the variants a test builds from one.
  */
 import { EventType, ExecutionStatus } from "@aws-sdk/client-lambda";
 import { readFileSync } from "node:fs";
@@ -85,9 +87,8 @@ export const Fixture = v.strictObject({
 });
 export type Fixture = v.InferOutput<typeof Fixture>;
 
-/** A history in tests/fixtures/: hand-made in cloud/, recorded from the emulator in emulated/. */
-export type FixtureName =
-  `cloud/${"succeeded" | "transform-failed" | "validation-failed"}` | `emulated/${RecordedHistory}`;
+/** A history in tests/fixtures/, recorded from the emulator. */
+export type FixtureName = `emulated/${RecordedHistory}`;
 export type RecordedHistory =
   | "succeeded"
   | "validation-failed"
@@ -99,3 +100,32 @@ export type RecordedHistory =
 
 export const loadFixture = (name: FixtureName): Fixture =>
   v.parse(Fixture, JSON.parse(readFileSync(path.join(ROOT, "tests", "fixtures", `${name}.json`), "utf8")));
+
+/**
+ * The fixture with every step's result truncated, as the service truncates a
+ * payload too large for the history: `{}`, marked `Truncated`.
+ */
+export const withTruncatedStepResults = (fixture: Fixture): Fixture => ({
+  ...fixture,
+  events: fixture.events.map((event) =>
+    event.StepSucceededDetails?.Result
+      ? {
+          ...event,
+          StepSucceededDetails: { ...event.StepSucceededDetails, Result: { Payload: "{}", Truncated: true } },
+        }
+      : event,
+  ),
+});
+
+/**
+ * The fixture as the execution of an event with `id`: the id the recorded
+ * event had replaced in every payload. The emulated failures were recorded
+ * with the ids that trigger them (tests/emulated/faults.ts).
+ */
+export const withEventId = (fixture: Fixture, id: string): Fixture => {
+  const input = fixture.events.find((event) => event.ExecutionStartedDetails)?.ExecutionStartedDetails?.Input.Payload;
+  const recorded = v.parse(v.object({ id: v.string() }), JSON.parse(input ?? "{}")).id;
+  // In the fixture's JSON text each payload is JSON text itself, its quotes escaped: \"id\":\"<id>\".
+  const field = (value: string) => JSON.stringify(JSON.stringify({ id: value })).slice(2, -2);
+  return v.parse(Fixture, JSON.parse(JSON.stringify(fixture).replaceAll(field(recorded), field(id))));
+};

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { EventType, type ErrorObject, type Event } from "@aws-sdk/client-lambda";
 import { summariseHistory } from "../../scripts/report/history";
-import { loadFixture } from "../support/history-fixtures";
+import { loadFixture, withTruncatedStepResults } from "../support/history-fixtures";
 
 /** A step's attempt that failed with `error`; a retry follows after `delaySeconds`, none when it is 0. */
 const stepFailed = (started: Event, error: ErrorObject, delaySeconds: number): Event => ({
@@ -28,7 +28,7 @@ const invokeStarted = (id: string, name: string): Event => ({
 describe("summariseHistory", () => {
   it("counts a step's retries as attempts, and shows a retry still to come as PENDING", () => {
     // Arrange: prepare failed twice with a retry scheduled, then succeeded; a second step failed once and waits.
-    const [started, succeeded] = loadFixture("cloud/succeeded").events.filter((event) => event.Name === "prepare");
+    const [started, succeeded] = loadFixture("emulated/succeeded").events.filter((event) => event.Name === "prepare");
     if (!started?.StepStartedDetails || !succeeded?.StepSucceededDetails) throw new Error("prepare events missing");
     const retry = stepFailed(started, { ErrorType: "Error", ErrorMessage: "throttled" }, 2);
     const waiting: Event = { ...structuredClone(retry), Id: "other", Name: "other" };
@@ -45,7 +45,7 @@ describe("summariseHistory", () => {
 
   it("shows a step's final failure as FAILED, not PENDING, when it names no delay before another attempt", () => {
     // Arrange: prepare failed for good; the emulator records that with NextAttemptDelaySeconds 0.
-    const [started] = loadFixture("cloud/validation-failed").events.filter((event) => event.Name === "prepare");
+    const [started] = loadFixture("emulated/validation-failed").events.filter((event) => event.Name === "prepare");
     if (!started?.StepStartedDetails) throw new Error("prepare events missing");
     const final = stepFailed(
       started,
@@ -63,19 +63,13 @@ describe("summariseHistory", () => {
   });
 
   it("marks the checkpointed bytes as a lower bound when the history truncated a payload", () => {
-    const events = loadFixture("cloud/succeeded").events.map((event) =>
-      event.StepSucceededDetails?.Result
-        ? {
-            ...event,
-            StepSucceededDetails: { ...event.StepSucceededDetails, Result: { Payload: "{}", Truncated: true } },
-          }
-        : event,
-    );
+    const fixture = loadFixture("emulated/succeeded");
+    const whole = summariseHistory(fixture.events).checkpointBytes;
 
-    const summary = summariseHistory(events);
+    const summary = summariseHistory(withTruncatedStepResults(fixture).events);
 
     expect(summary.checkpointBytesTruncated).toBe(true);
-    expect(summary.checkpointBytes).toBeLessThan(885);
+    expect(summary.checkpointBytes).toBeLessThan(whole);
   });
 
   it("counts a processor call for each chained invoke of a stage, a retried one as often as it ran, and none for an invoke of anything else", () => {
