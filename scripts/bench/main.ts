@@ -41,13 +41,11 @@ interface BenchedFunction {
 
 const FUNCTIONS: Record<FunctionName, BenchedFunction> = {
   orchestrator: { logicalId: ORCHESTRATOR_NAMES.functionId, kind: "orchestrator", event: ORCHESTRATOR_NAMES.event },
-  ...perStage(
-    (stage): BenchedFunction => ({
-      logicalId: stageNames(stage).functionId,
-      kind: "processor",
-      event: stageNames(stage).event,
-    }),
-  ),
+  ...perStage((stage): BenchedFunction => ({
+    logicalId: stageNames(stage).functionId,
+    kind: "processor",
+    event: stageNames(stage).event,
+  })),
 };
 
 /** The targets this benchmark reports as met or missed. */

@@ -4,7 +4,17 @@
  * execution at once.
  */
 import type { Handler } from "aws-lambda";
-import type { ProcessorStage } from "../../shared";
+import { LAST_STAGE, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+
+/**
+ * Which stage each demonstration of a failure fails, in the docs, the recorded histories and the tests that read
+ * them: the first recovers from a crash, one in the middle rejects its payload, the last gives up after its retries.
+ */
+export const DEMO_STAGES = {
+  transient: PROCESSOR_STAGES[0],
+  permanent: PROCESSOR_STAGES[Math.floor(PROCESSOR_STAGES.length / 2)] ?? PROCESSOR_STAGES[0],
+  crash: LAST_STAGE as ProcessorStage,
+} as const;
 
 /** The processors' Lambda timeout, in seconds (template.yaml, Globals.Function.Timeout). */
 const PROCESSOR_TIMEOUT_SECONDS = 10;

@@ -38,10 +38,7 @@ export interface StagesRun {
  * durable runtime: `prepare` at `preparedAt`, then each stage in order, each
  * input and output checked against its row of the contract.
  */
-export const runStagesInProcess = async (
-  event: unknown,
-  preparedAt: Date,
-): Promise<StagesRun> => {
+export const runStagesInProcess = async (event: unknown, preparedAt: Date): Promise<StagesRun> => {
   const prepared = prepare(event, preparedAt);
   const inputs: Partial<Record<ProcessorStage, unknown>> = {};
   const outputs: Partial<Record<ProcessorStage, unknown>> = {};

@@ -10,7 +10,6 @@ import path from "node:path";
 import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import { PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
 import {
-  LAST_STAGE,
   ORCHESTRATOR_NAMES,
   PREPARE_STEP,
   PROCESSOR_STAGES,
@@ -21,20 +20,13 @@ import {
 } from "../../shared";
 import { LOCAL_PROCESSOR_IDS, loadSourceHandlers } from "../local/chain";
 import { runResumable, type ResumableRun } from "../local/resumable-run";
-import { simulatedProcessor, type SimulatedFailure } from "../local/simulations";
+import { DEMO_STAGES, simulatedProcessor, type SimulatedFailure } from "../local/simulations";
 import { runStagesInProcess, type StagesRun } from "../local/stages";
 import { AWS_LIMITS, CHAIN_LIMITS } from "./limits";
 import { runNpmStart, runNpmScript } from "./tools";
 
 /** When the docs' sample payloads were prepared: a fixed time, so that a regenerated document changes only when the chain does. */
 export const SAMPLE_TIME = new Date("2026-01-01T00:00:00.000Z");
-
-/** Which stage each demonstration fails: the first recovers, one in the middle rejects, the last gives up. */
-export const DEMO_STAGES = {
-  transient: PROCESSOR_STAGES[0],
-  permanent: PROCESSOR_STAGES[Math.floor(PROCESSOR_STAGES.length / 2)] ?? PROCESSOR_STAGES[0],
-  crash: LAST_STAGE as ProcessorStage,
-} as const;
 
 export interface RenderContext {
   /** The repository's root folder. */

@@ -70,8 +70,8 @@ export const REFUSED_SHAPE: ExpectedShape = {
 
 /** `prepared_at` of a run's result: the time its `prepare` step ran. */
 export const preparedAtOf = (result: unknown): Date => {
-  const output = typeof result === "object" && result !== null ? Reflect.get(result, "output") : undefined;
-  const stamp = typeof output === "object" && output !== null ? Reflect.get(output, "prepared_at") : undefined;
+  const output: unknown = typeof result === "object" && result !== null ? Reflect.get(result, "output") : undefined;
+  const stamp: unknown = typeof output === "object" && output !== null ? Reflect.get(output, "prepared_at") : undefined;
   if (typeof stamp !== "string") throw new Error(`the result has no output.prepared_at: ${JSON.stringify(result)}`);
   return new Date(stamp);
 };

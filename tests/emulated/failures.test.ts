@@ -45,7 +45,9 @@ afterAll(async () => {
 /** The sample event with the id that asks for a failure. */
 const eventWithId = (id: string) => ({ ...loadEvent("orchestrator"), id });
 
-const [FIRST_STAGE, SECOND_STAGE] = PROCESSOR_STAGES;
+const [FIRST_STAGE] = PROCESSOR_STAGES;
+/** The stage the orchestrator-wrapper kills the orchestrator on, if the chain has more than one. */
+const SECOND_STAGE = PROCESSOR_STAGES.at(1);
 
 const invokeDirectly = (functionName: string, payload: unknown) => invokeAt(stack, functionName, payload);
 

@@ -8,7 +8,8 @@
 import { PROCESSOR_STAGES } from "../../shared";
 import { FAULTS } from "./faults";
 
-const [FIRST, SECOND] = PROCESSOR_STAGES;
+const [FIRST] = PROCESSOR_STAGES;
+const SECOND = PROCESSOR_STAGES.at(1);
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 

@@ -17,6 +17,7 @@ import { itRunsTheChainCases } from "../chain/cases";
 import { faultId } from "../emulated/faults";
 import { BUILD, invocationsSince, recordOrCheck, startTestStack, type TestStack } from "../emulated/support";
 import { makeWrappedBuild } from "../emulated/wrapped-build";
+import { RECORDED_CHAIN_CASES } from "../support/history-fixtures";
 
 let scratch: string;
 let stack: TestStack;
@@ -32,20 +33,13 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const [FIRST, ...LATER] = PROCESSOR_STAGES;
-const LAST = PROCESSOR_STAGES[PROCESSOR_STAGES.length - 1] ?? FIRST;
-
-/** The cases whose histories are kept as fixtures (tests/fixtures/emulated/), and what each shows. */
-const RECORDED: Readonly<Record<string, [string, string]>> = {
-  sample: ["succeeded", "events/orchestrator.json, the sample chain."],
-  invalid: ["validation-failed", "events/orchestrator-invalid.json, refused by the prepare step."],
-  [`transient:${FIRST}`]: ["recovered", `${FIRST}'s process exits on its first attempt; the retry succeeds.`],
-  [`permanent:${LATER[0] ?? FIRST}`]: [
-    "rejected",
-    `${LATER[0] ?? FIRST} rejects its payload (PayloadValidationError).`,
-  ],
-  [`crash:${LAST}`]: ["failed-after-retries", `${LAST}'s process exits on every attempt.`],
-};
+/** The histories kept as fixtures (tests/fixtures/emulated/), by the case that records each. */
+const RECORDED = new Map<string, [string, string]>(
+  Object.entries(RECORDED_CHAIN_CASES).map(([file, { caseId, what }]): [string, [string, string]] => [
+    caseId,
+    [file, what],
+  ]),
+);
 
 /** The run, and the host's invocations of each function while it ran. */
 let hostInvocations: Record<string, number> = {};
@@ -77,8 +71,10 @@ describe("the chain on AWS's durable emulator, as sam build packaged it", () => 
             ]),
           ),
         });
-        const recorded = RECORDED[caseId];
-        if (recorded !== undefined) recordOrCheck(recorded[0], recorded[1], run as Parameters<typeof recordOrCheck>[2]);
+        const [file, what] = RECORDED.get(caseId) ?? [];
+        if (file !== undefined && what !== undefined) {
+          recordOrCheck(file, what, run as Parameters<typeof recordOrCheck>[2]);
+        }
       },
     },
     60_000,

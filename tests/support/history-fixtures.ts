@@ -8,6 +8,7 @@ import { EventType, ExecutionStatus } from "@aws-sdk/client-lambda";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
+import { DEMO_STAGES } from "../../scripts/local/simulations";
 import { ROOT } from "./events";
 
 const Timestamp = v.pipe(
@@ -87,16 +88,30 @@ export const Fixture = v.strictObject({
 });
 export type Fixture = v.InferOutput<typeof Fixture>;
 
-/** A history in tests/fixtures/, recorded from the emulator. */
+/**
+ * The chain cases (tests/chain/cases.ts) whose histories the emulator's run of them records, by file name: the
+ * stages that fail are the docs' demonstrations (DEMO_STAGES), so no name here is a stage's.
+ */
+export const RECORDED_CHAIN_CASES = {
+  succeeded: { caseId: "sample", what: "events/orchestrator.json, the sample chain." },
+  "validation-failed": { caseId: "invalid", what: "events/orchestrator-invalid.json, refused by the prepare step." },
+  recovered: {
+    caseId: `transient:${DEMO_STAGES.transient}`,
+    what: `${DEMO_STAGES.transient}'s process exits on its first attempt; the retry succeeds.`,
+  },
+  rejected: {
+    caseId: `permanent:${DEMO_STAGES.permanent}`,
+    what: `${DEMO_STAGES.permanent} rejects its payload (PayloadValidationError).`,
+  },
+  "failed-after-retries": {
+    caseId: `crash:${DEMO_STAGES.crash}`,
+    what: `${DEMO_STAGES.crash}'s process exits on every attempt.`,
+  },
+} as const;
+
+/** A history in tests/fixtures/emulated/, recorded from the emulator: a chain case's, or one of the failures only it shows. */
+export type RecordedHistory = keyof typeof RECORDED_CHAIN_CASES | "orchestrator-interrupted" | "checkpoint-refused";
 export type FixtureName = `emulated/${RecordedHistory}`;
-export type RecordedHistory =
-  | "succeeded"
-  | "validation-failed"
-  | "transform-failed"
-  | "add-recovered"
-  | "finalize-failed-after-retries"
-  | "orchestrator-interrupted"
-  | "checkpoint-refused";
 
 export const loadFixture = (name: FixtureName): Fixture =>
   v.parse(Fixture, JSON.parse(readFileSync(path.join(ROOT, "tests", "fixtures", `${name}.json`), "utf8")));

@@ -14,9 +14,9 @@ const LOG_GROUP = "AWS::Logs::LogGroup";
 /** The statement of the orchestrator's role that lets it invoke the processors. */
 const invokeStatements = (template: Template): unknown[] => {
   const policies = valueAt(template.Resources["OrchestratorRole"]?.Properties, "Policies");
-  const statements = (Array.isArray(policies) ? policies : []).flatMap((policy) => {
+  const statements = (Array.isArray(policies) ? (policies as unknown[]) : []).flatMap((policy) => {
     const statement = valueAt(policy, "PolicyDocument", "Statement");
-    return Array.isArray(statement) ? statement : [];
+    return Array.isArray(statement) ? (statement as unknown[]) : [];
   });
   return statements.filter((statement) => valueAt(statement, "Action") === "lambda:InvokeFunction");
 };
@@ -24,7 +24,7 @@ const invokeStatements = (template: Template): unknown[] => {
 const invokeResources = (template: Template): unknown[] =>
   invokeStatements(template).flatMap((statement) => {
     const resource = valueAt(statement, "Resource");
-    return Array.isArray(resource) ? resource : [resource];
+    return Array.isArray(resource) ? (resource as unknown[]) : [resource];
   });
 
 /** The metrics of the processor-errors alarm: `{ Id, Expression?, MetricStat? }`. */

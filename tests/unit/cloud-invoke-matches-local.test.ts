@@ -13,6 +13,7 @@ import { loadEvent, ROOT } from "../support/events";
 import { ALIAS_ARN, FakeLambda, invoke } from "../support/fake-cloud";
 import { loadFixture, withEventId, type Fixture, type FixtureName } from "../support/history-fixtures";
 import { maskTimestamps } from "../support/npm";
+import { DEMO_STAGES } from "../../scripts/local/simulations";
 
 /** The JSON line without `logs`: a local run catches the functions' log records, a run in the cloud cannot. */
 const withoutLogs = (output: string): string =>
@@ -34,7 +35,7 @@ const asSampleEvent = (fixture: Fixture): Fixture => withEventId(fixture, String
 describe("npm run invoke and npm start, for the same execution", () => {
   const cases: [FixtureName, string[], string[], (fixture: Fixture) => Fixture][] = [
     ["emulated/succeeded", [], [], asRecorded],
-    ["emulated/transform-failed", ["--simulate-failure", "transform:permanent"], [], asSampleEvent],
+    ["emulated/rejected", ["--simulate-failure", `${DEMO_STAGES.permanent}:permanent`], [], asSampleEvent],
     [
       "emulated/validation-failed",
       ["events/orchestrator-invalid.json"],

@@ -6,95 +6,44 @@ import { describe, expect, it } from "@jest/globals";
 import { summariseHistory } from "../../scripts/report/history";
 import { ALIAS_ARN, FakeLambda, invoke, parseJson } from "../support/fake-cloud";
 import { loadFixture, type RecordedHistory } from "../support/history-fixtures";
+import { DEMO_STAGES } from "../../scripts/local/simulations";
+import { PREPARE_STEP, SUCCESSFUL_EXECUTION } from "../../shared";
+import { ATTEMPTS, expectedShape, REFUSED_SHAPE, type ExpectedShape } from "../chain/expected";
 
 describe("histories recorded from AWS's durable execution emulator", () => {
   /** What each recorded history shows, read by the code `npm run invoke` and `npm run emulate` share. */
-  const expected: [
-    RecordedHistory,
-    { status: string; errorType?: string; operations: string[]; invocations: number; calls: number[] },
-  ][] = [
+  interface Shows {
+    status: string;
+    errorType?: string;
+    operations: string[];
+    invocations: number;
+    calls: Record<string, number>;
+  }
+  /** A chain case's shape as the emulator records it: each invoke and wait ends an invocation. */
+  const shows = (status: string, errorType: string | undefined, shape: ExpectedShape): Shows => ({
+    status,
+    ...(errorType === undefined ? {} : { errorType }),
+    // The step's line carries its attempts: one, as nothing failed it.
+    operations: shape.operations.map((line) => (line.startsWith(`${PREPARE_STEP} `) ? `${line} 1` : line)),
+    invocations: shape.operations.filter((line) => / (CHAINED_INVOKE|WAIT) /.test(line)).length + 1,
+    calls: shape.processorCalls,
+  });
+  const { transient, permanent, crash } = DEMO_STAGES;
+  const expected: [RecordedHistory, Shows][] = [
+    ["succeeded", shows("SUCCEEDED", undefined, expectedShape())],
+    ["validation-failed", { ...shows("FAILED", "PayloadValidationError", REFUSED_SHAPE), invocations: 1 }],
+    ["recovered", shows("SUCCEEDED", undefined, expectedShape({ stage: transient, failures: 1, recovers: true }))],
+    ["rejected", shows("FAILED", "ChainStageError", expectedShape({ stage: permanent, failures: 1, recovers: false }))],
     [
-      "succeeded",
-      {
-        status: "SUCCEEDED",
-        operations: [
-          "prepare STEP SUCCEEDED 1",
-          "add CHAINED_INVOKE SUCCEEDED",
-          "transform CHAINED_INVOKE SUCCEEDED",
-          "finalize CHAINED_INVOKE SUCCEEDED",
-        ],
-        invocations: 4,
-        calls: [1, 1, 1],
-      },
+      "failed-after-retries",
+      shows("FAILED", "ChainStageError", expectedShape({ stage: crash, failures: ATTEMPTS, recovers: false })),
     ],
-    [
-      "validation-failed",
-      {
-        status: "FAILED",
-        errorType: "PayloadValidationError",
-        operations: ["prepare STEP FAILED 1"],
-        invocations: 1,
-        calls: [0, 0, 0],
-      },
-    ],
-    [
-      "transform-failed",
-      {
-        status: "FAILED",
-        errorType: "ChainStageError",
-        operations: ["prepare STEP SUCCEEDED 1", "add CHAINED_INVOKE SUCCEEDED", "transform CHAINED_INVOKE FAILED"],
-        invocations: 3,
-        calls: [1, 1, 0],
-      },
-    ],
-    [
-      "add-recovered",
-      {
-        status: "SUCCEEDED",
-        operations: [
-          "prepare STEP SUCCEEDED 1",
-          "add CHAINED_INVOKE FAILED",
-          "add-wait-2 WAIT SUCCEEDED",
-          "add CHAINED_INVOKE SUCCEEDED",
-          "transform CHAINED_INVOKE SUCCEEDED",
-          "finalize CHAINED_INVOKE SUCCEEDED",
-        ],
-        invocations: 6,
-        calls: [2, 1, 1],
-      },
-    ],
-    [
-      "finalize-failed-after-retries",
-      {
-        status: "FAILED",
-        errorType: "ChainStageError",
-        operations: [
-          "prepare STEP SUCCEEDED 1",
-          "add CHAINED_INVOKE SUCCEEDED",
-          "transform CHAINED_INVOKE SUCCEEDED",
-          "finalize CHAINED_INVOKE FAILED",
-          "finalize-wait-2 WAIT SUCCEEDED",
-          "finalize CHAINED_INVOKE FAILED",
-          "finalize-wait-3 WAIT SUCCEEDED",
-          "finalize CHAINED_INVOKE FAILED",
-        ],
-        invocations: 8,
-        calls: [1, 1, 3],
-      },
-    ],
+    // The killed invocation never completed, so the history counts one invocation fewer than ran.
     [
       "orchestrator-interrupted",
       {
-        status: "SUCCEEDED",
-        // The killed invocation never completed, so the history counts three.
-        operations: [
-          "prepare STEP SUCCEEDED 1",
-          "add CHAINED_INVOKE SUCCEEDED",
-          "transform CHAINED_INVOKE SUCCEEDED",
-          "finalize CHAINED_INVOKE SUCCEEDED",
-        ],
-        invocations: 3,
-        calls: [1, 1, 1],
+        ...shows("SUCCEEDED", undefined, expectedShape()),
+        invocations: SUCCESSFUL_EXECUTION.orchestratorInvocations - 1,
       },
     ],
     [
@@ -102,9 +51,9 @@ describe("histories recorded from AWS's durable execution emulator", () => {
       {
         status: "FAILED",
         errorType: "CheckpointUnrecoverableExecutionError",
-        operations: ["prepare STEP SUCCEEDED 1"],
+        operations: [`${PREPARE_STEP} STEP SUCCEEDED 1`],
         invocations: 1,
-        calls: [0, 0, 0],
+        calls: REFUSED_SHAPE.processorCalls,
       },
     ],
   ];
@@ -122,7 +71,7 @@ describe("histories recorded from AWS's durable execution emulator", () => {
       error: { errorType: string } | null;
       operations: { name: string; type: string; status: string }[];
       orchestrator_invocations: number;
-      processor_calls: { add: number; transform: number; finalize: number };
+      processor_calls: Record<string, number>;
     };
     const summary = summariseHistory(loadFixture(`emulated/${name}`).events);
     expect(code).toBe(shows.status === "SUCCEEDED" ? 0 : 1);
@@ -133,7 +82,7 @@ describe("histories recorded from AWS's durable execution emulator", () => {
         [operation, type, status, attempts].filter((part) => part !== undefined).join(" "),
       ),
       invocations: line.orchestrator_invocations,
-      calls: [line.processor_calls.add, line.processor_calls.transform, line.processor_calls.finalize],
+      calls: line.processor_calls,
     }).toEqual({ errorType: undefined, ...shows });
     expect(line.operations.map(({ name: operation, type, status }) => `${operation} ${type} ${status}`)).toEqual(
       shows.operations.map((operation) => operation.replace(/ \d+$/, "")),

@@ -8,11 +8,34 @@ import { checkpointedPayloads, durationOf, payloadBytes } from "../../scripts/re
 import { loadEvent } from "../support/events";
 import { ALIAS_ARN, EXECUTION_ARN, FakeLambda, invoke, parseJson } from "../support/fake-cloud";
 import { loadFixture, type Fixture } from "../support/history-fixtures";
-import { successfulSampleRunJson } from "../support/sample-run";
+import { table } from "../../scripts/report/print";
+import { DEMO_STAGES } from "../../scripts/local/simulations";
+import { runStagesInProcess } from "../../scripts/local/stages";
+import { PREPARE_STEP, PROCESSOR_STAGES, SUCCESSFUL_EXECUTION } from "../../shared";
+import { expectedResultOf, expectedShape, REFUSED_SHAPE, successfulRunJson } from "../chain/expected";
 
 /** An operation's duration as the report prints it: history.ts's measure of the operation's events in the fixture. */
 const duration = (fixture: Fixture, operation: string): string =>
   `${String(durationOf(fixture.events.filter((event) => event.Name === operation)))} ms`;
+
+/** The report's operations table for a history in which `prepare` and then each stage in `rows` ran once. */
+const timeline = (fixture: Fixture, rows: readonly [string, string][]): string =>
+  table([
+    ["#", "operation", "type", "status", "attempts", "duration"],
+    ["1", PREPARE_STEP, "STEP", "SUCCEEDED", "1", duration(fixture, PREPARE_STEP)],
+    ...rows.map(([stage, status], index) => [
+      String(index + 2),
+      stage,
+      "CHAINED_INVOKE",
+      status,
+      "-",
+      duration(fixture, stage),
+    ]),
+  ]);
+
+/** `Processor calls: add 1, transform 1, finalize 1`. */
+const callsLine = (calls: Record<string, number>): string =>
+  `Processor calls: ${PROCESSOR_STAGES.map((stage) => `${stage} ${calls[stage] ?? 0}`).join(", ")}`;
 
 describe("npm run invoke with mocked AWS clients", () => {
   it("prints the timeline, the counts and the result of the succeeded execution", async () => {
@@ -30,18 +53,18 @@ describe("npm run invoke with mocked AWS clients", () => {
       `Durable execution: ${EXECUTION_ARN}`,
       "",
       "Operations:",
-      "  #  operation  type            status     attempts  duration",
-      `  1  prepare    STEP            SUCCEEDED  1         ${duration(fixture, "prepare")}`,
-      `  2  add        CHAINED_INVOKE  SUCCEEDED  -         ${duration(fixture, "add")}`,
-      `  3  transform  CHAINED_INVOKE  SUCCEEDED  -         ${duration(fixture, "transform")}`,
-      `  4  finalize   CHAINED_INVOKE  SUCCEEDED  -         ${duration(fixture, "finalize")}`,
+      ...timeline(
+        fixture,
+        PROCESSOR_STAGES.map((stage) => [stage, "SUCCEEDED"]),
+      ).split("\n"),
       "",
-      "Orchestrator invocations: 4",
-      "Processor calls: add 1, transform 1, finalize 1",
+      `Orchestrator invocations: ${SUCCESSFUL_EXECUTION.orchestratorInvocations}`,
+      callsLine(expectedShape().processorCalls),
       `Checkpointed: ${bytes} bytes of step and invoke payloads`,
       "",
     ]);
-    expect(parseJson(result)).toMatchObject({ workflow: "completed", output: { value: 35, transformed_name: "DEMO" } });
+    const parsed = parseJson(result);
+    expect(parsed).toEqual(await expectedResultOf(loadEvent("orchestrator"), { result: parsed }));
   });
 
   it("prints one line of JSON for the succeeded execution", async () => {
@@ -49,27 +72,30 @@ describe("npm run invoke with mocked AWS clients", () => {
 
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    expect(parseJson(stdout)).toEqual(
-      successfulSampleRunJson({
-        workflow: "completed",
-        input: loadEvent("orchestrator"),
-        output: expect.objectContaining({ value: 35, transformed_name: "DEMO", status: "COMPLETED" }),
-      }),
-    );
+    const line = parseJson(stdout) as { result: unknown };
+    expect(line).toEqual(successfulRunJson(await expectedResultOf(loadEvent("orchestrator"), line)));
   });
 
-  it("exits 1 and names the stage when transform failed with a ChainStageError", async () => {
-    const fixture = loadFixture("emulated/transform-failed");
+  it("exits 1 and names the stage when a stage failed with a ChainStageError", async () => {
+    const stage = DEMO_STAGES.permanent;
+    const fixture = loadFixture("emulated/rejected");
     const lambda = new FakeLambda(fixture);
-    const transform = duration(fixture, "transform");
+    const { inputs } = await runStagesInProcess(loadEvent("orchestrator"), new Date(0));
+    const ran = PROCESSOR_STAGES.slice(0, PROCESSOR_STAGES.indexOf(stage) + 1);
 
     const { code, stdout } = await invoke(["--function", ALIAS_ARN], { lambda });
 
     expect(code).toBe(1);
-    expect(stdout).toMatch(new RegExp(`\\n {2}3 {2}transform {2}CHAINED_INVOKE {2}FAILED {5}- {9}${transform}\\n\\n`));
-    expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 0\n");
+    expect(stdout).toContain(
+      `${timeline(
+        fixture,
+        ran.map((each) => [each, each === stage ? "FAILED" : "SUCCEEDED"]),
+      )}\n\n`,
+    );
+    expect(stdout).toContain(`${callsLine(expectedShape({ stage, failures: 1, recovers: false }).processorCalls)}\n`);
+    const received = (inputs[stage] as { value: number }).value;
     expect(stdout.trimEnd().split("\n").at(-1)).toBe(
-      'Error: ChainStageError: transform failed after 1 attempt: Invalid transform input: value must be a number, received "15"',
+      `Error: ChainStageError: ${stage} failed after 1 attempt: Invalid ${stage} input: value must be a number, received "${received}"`,
     );
   });
 
@@ -89,9 +115,9 @@ describe("npm run invoke with mocked AWS clients", () => {
         errorType: "PayloadValidationError",
         errorMessage: expect.stringMatching(/^Invalid orchestrator input: id /),
       },
-      operations: [{ name: "prepare", type: "STEP", status: "FAILED" }],
+      operations: [{ name: PREPARE_STEP, type: "STEP", status: "FAILED" }],
       orchestrator_invocations: 1,
-      processor_calls: { add: 0, transform: 0, finalize: 0 },
+      processor_calls: REFUSED_SHAPE.processorCalls,
     });
     expect(lambda.commands(InvokeCommand)[0]?.input.Payload).toBe(JSON.stringify(loadEvent("orchestrator-invalid")));
   });

@@ -2,6 +2,7 @@
  * `npm run invoke`, offline: how it waits for the execution to end and reads
  * its history, with the doubles of tests/support/fake-cloud.ts and a fake clock.
  */
+import { SUCCESSFUL_EXECUTION } from "../../shared";
 import { describe, expect, it } from "@jest/globals";
 import { GetDurableExecutionCommand, GetDurableExecutionHistoryCommand } from "@aws-sdk/client-lambda";
 import { ALIAS_ARN, EXECUTION_ARN, FakeLambda, fakeClock, invoke, parseJson } from "../support/fake-cloud";
@@ -59,7 +60,7 @@ describe("npm run invoke with mocked AWS clients", () => {
     expect(lambda.commands(GetDurableExecutionHistoryCommand).map((command) => command.input.Marker)).toEqual(
       pages.map((from) => (from === 0 ? undefined : `page-from-${from}`)),
     );
-    expect(parseJson(stdout)).toMatchObject({ orchestrator_invocations: 4 });
+    expect(parseJson(stdout)).toMatchObject({ orchestrator_invocations: SUCCESSFUL_EXECUTION.orchestratorInvocations });
   });
 
   it("reads the history again until it shows the execution's end", async () => {
@@ -68,7 +69,7 @@ describe("npm run invoke with mocked AWS clients", () => {
     const { stdout } = await invoke(["--function", ALIAS_ARN], { lambda });
 
     expect(lambda.commands(GetDurableExecutionHistoryCommand)).toHaveLength(3);
-    expect(stdout).toContain("Orchestrator invocations: 4");
+    expect(stdout).toContain(`Orchestrator invocations: ${SUCCESSFUL_EXECUTION.orchestratorInvocations}`);
     expect(stdout).not.toContain("operations may be missing");
   });
 

@@ -35,7 +35,7 @@ describe("the orchestrator's configuration", () => {
   it("names every missing or blank variable, in chain order, in a ConfigurationError", () => {
     const [blank, ...missing] = PROCESSOR_STAGES.slice(1).map((stage) => stageNames(stage).arnVariable);
     const env = { ...COMPLETE_ENV, ...(blank === undefined ? {} : { [blank]: " " }) };
-    for (const variable of missing) delete env[variable];
+    for (const variable of missing) Reflect.deleteProperty(env, variable);
 
     const error = thrownBy(() => readProcessorArns(env));
 
