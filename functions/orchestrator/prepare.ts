@@ -27,15 +27,20 @@ export interface Clock {
  */
 export const systemClock: Clock = { now: () => new Date() };
 
-const retryTransientFailures = createRetryStrategy({
+/**
+ * How the `prepare` step retries a failure that is not the input's: 3 attempts in all, 2 s and then 4 s apart;
+ * half jitter waits 50-100% of each, so the second wait is never shorter than the first (full jitter, the SDK's
+ * default, could make it shorter) while retries still spread out. The time budget test reads it.
+ */
+export const PREPARE_RETRY = {
   maxAttempts: 3,
-  // 2 s, then 4 s; half jitter waits 50-100% of each, so the second wait is never shorter than the first
-  // (full jitter, the SDK's default, could make it shorter) while retries still spread out.
   initialDelay: { seconds: 2 },
   maxDelay: { seconds: 10 },
   backoffRate: 2,
   jitter: JitterStrategy.HALF,
-});
+} as const;
+
+const retryTransientFailures = createRetryStrategy(PREPARE_RETRY);
 
 /**
  * Invalid input stays invalid however often it is checked, so a

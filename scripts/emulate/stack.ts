@@ -32,7 +32,7 @@ export class Teardown {
   private readonly steps: (() => unknown)[] = [];
   private done: Promise<void> | undefined;
 
-  add(step: () => unknown): void {
+  defer(step: () => unknown): void {
     this.steps.push(step);
   }
 
@@ -110,7 +110,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
   const installation = await installEmulator(options.packageDirectory, options.onOutput);
 
   const runDirectory = mkdtempSync(path.join(tmpdir(), "emulate-"));
-  options.teardown.add(() => {
+  options.teardown.defer(() => {
     rmSync(runDirectory, { recursive: true, force: true });
   });
   // The emulator's port must be known before the host starts: the orchestrator checkpoints through the host to it.
@@ -126,7 +126,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     onLogLine: options.onLogLine,
     onOutput: options.onOutput,
   });
-  options.teardown.add(() => host.close());
+  options.teardown.defer(() => host.close());
   const emulator = await startEmulator({
     installation,
     port: emulatorPort,
@@ -149,7 +149,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     skipTime: options.skipTime,
     runDirectory,
   });
-  options.teardown.add(() => emulator.stop());
+  options.teardown.defer(() => emulator.stop());
 
   const lambda = new LambdaClient({
     region: LOCAL_ACCOUNT.region,
@@ -157,7 +157,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     credentials: LOCAL_ACCOUNT.credentials,
     maxAttempts: 1,
   });
-  options.teardown.add(() => {
+  options.teardown.defer(() => {
     lambda.destroy();
   });
   return {

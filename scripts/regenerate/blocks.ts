@@ -95,9 +95,6 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
   /** `add → transform → finalize`, inline. */
   "chain-stages": { render: async () => PROCESSOR_STAGES.join(" → ") },
 
-  /** `` `add`, `transform` and `finalize` ``, inline. */
-  "chain-stages-code": { render: async () => inWords(PROCESSOR_STAGES.map(code)) },
-
   /** The README's sequence diagram: every invocation of an execution, from the declaration. */
   "chain-diagram": {
     render: async () => {
@@ -257,22 +254,22 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
         ["rejects its payload", DEMO_STAGES.permanent, "permanent"],
         ["fails on every attempt", DEMO_STAGES.crash, "crash"],
       ];
-      const rows = await Promise.all(
-        cases.map(async ([what, stage, failure]) => {
-          const run = await failingRun(stage, failure);
-          const result =
-            run.status === "SUCCEEDED"
-              ? "`SUCCEEDED`"
-              : code(`${run.error?.errorType ?? ""}: ${run.error?.errorMessage ?? ""}`);
-          return [
-            stage === undefined ? what : `${code(stage)} ${what}`,
-            String(stage === undefined ? 1 : run.processorCalls[stage]),
-            String(run.operations.length),
-            String(run.orchestratorInvocations),
-            result,
-          ];
-        }),
-      );
+      // One at a time: a run catches the process's output while it lasts.
+      const rows: string[][] = [];
+      for (const [what, stage, failure] of cases) {
+        const run = await failingRun(stage, failure);
+        const result =
+          run.status === "SUCCEEDED"
+            ? "`SUCCEEDED`"
+            : code(`${run.error?.errorType ?? ""}: ${run.error?.errorMessage ?? ""}`);
+        rows.push([
+          stage === undefined ? what : `${code(stage)} ${what}`,
+          String(stage === undefined ? 1 : run.processorCalls[stage]),
+          String(run.operations.length),
+          String(run.orchestratorInvocations),
+          result,
+        ]);
+      }
       return [
         "| case | calls of that stage | durable operations | orchestrator invocations | result |",
         "| --- | --- | --- | --- | --- |",

@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { documentFiles, regenerateDocument, stageEvents, staleEvents } from "./documents";
+import { documentFiles, regenerateDocuments, stageEvents, staleEvents } from "./documents";
 
 const USAGE = "usage: npm run regenerate -- [--docs-only]";
 const HELP = [
@@ -53,8 +53,8 @@ const step = (title: string, command: string, args: readonly string[], env?: Nod
 
 const writeDocuments = async (withBuild: boolean): Promise<void> => {
   const started = Date.now();
-  for (const file of documentFiles(root))
-    writeFileSync(path.join(root, file), await regenerateDocument(root, file, withBuild));
+  const documents = await regenerateDocuments(root, documentFiles(root), withBuild);
+  for (const [file, text] of Object.entries(documents)) writeFileSync(path.join(root, file), text);
   say(
     `regenerate: ${withBuild ? "every generated region" : "the docs' generated regions"} took ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
