@@ -21,7 +21,14 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import { helpText, UsageError, wantsHelp } from "../report/arguments";
 import { loadSourceHandlers, runLocalChain } from "../local/chain";
 import { round } from "../report/print";
-import { ORCHESTRATOR_NAMES, perStage, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
+import {
+  ORCHESTRATOR_NAMES,
+  perStage,
+  PROCESSOR_STAGES,
+  stageNames,
+  SUCCESSFUL_EXECUTION,
+  type ProcessorStage,
+} from "../../shared";
 import { COMMAND_LINE, parseArguments } from "./arguments";
 
 const ROOT = process.cwd();
@@ -258,8 +265,16 @@ const main = async (): Promise<number> => {
       PROCESSORS.map((name) => `${name} ${functions[name].load_ms} ms`).join(", "),
       PROCESSORS.every((name) => functions[name].load_ms <= TARGETS.processorLoadMs),
     ],
-    ["orchestrator invocations = 4", String(report.orchestrator_invocations), report.orchestrator_invocations === 4],
-    ["durable operations = 4", String(report.durable_operations), report.durable_operations === 4],
+    [
+      `orchestrator invocations = ${SUCCESSFUL_EXECUTION.orchestratorInvocations} (one per stage, and one more)`,
+      String(report.orchestrator_invocations),
+      report.orchestrator_invocations === SUCCESSFUL_EXECUTION.orchestratorInvocations,
+    ],
+    [
+      `durable operations = ${SUCCESSFUL_EXECUTION.operations} (prepare, and one per stage)`,
+      String(report.durable_operations),
+      report.durable_operations === SUCCESSFUL_EXECUTION.operations,
+    ],
     [
       `checkpointed bytes <= 2 KB (${TARGETS.checkpointBytes})`,
       String(report.checkpoint_bytes),

@@ -5,6 +5,7 @@
  */
 import type { Handler } from "aws-lambda";
 import { LAST_STAGE, PROCESSOR_STAGES, type ProcessorStage } from "../../shared";
+import { processorTimeoutSeconds } from "../report/template";
 
 /**
  * Which stage each demonstration of a failure fails, in the docs, the recorded histories and the tests that read
@@ -16,8 +17,8 @@ export const DEMO_STAGES = {
   crash: LAST_STAGE as ProcessorStage,
 } as const;
 
-/** The processors' Lambda timeout, in seconds (template.yaml, Globals.Function.Timeout). */
-const PROCESSOR_TIMEOUT_SECONDS = 10;
+/** The processors' Lambda timeout, in seconds, as template.yaml sets it. */
+const PROCESSOR_TIMEOUT_SECONDS = processorTimeoutSeconds();
 
 /** How a simulated processor fails. */
 export const SIMULATED_FAILURES = {

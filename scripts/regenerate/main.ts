@@ -5,9 +5,9 @@
  * 1. each processor's sample event, `events/<stage>.json` (and removes the
  *    event of a stage no longer declared);
  * 2. every generated region of README.md and docs/ (scripts/regenerate/blocks.ts);
- * 3. unless `--docs-only`: `sam build`, then the histories recorded from AWS's
- *    durable emulator (tests/fixtures/emulated/), then the regions that show
- *    the built chain on the emulator and the benchmark.
+ * 3. unless `--docs-only`: `sam build`, then the regions that show the built
+ *    chain on the emulator and the benchmark, then the histories recorded from
+ *    AWS's durable emulator (tests/fixtures/emulated/).
  * The tests fail when any of these is stale, and say to run this.
  */
 import { spawnSync } from "node:child_process";
@@ -89,8 +89,9 @@ const main = async (): Promise<number> => {
   if (docsOnly) return 0;
 
   if (!step("build", "sam", ["build"])) return 1;
-  if (!step("the emulator's histories", "npm", ["run", "test:emulated"], { RECORD_FIXTURES: "1" })) return 1;
+  // The regions that show the built chain first: the emulated tests compare the tool's output with them.
   await writeDocuments(true);
+  if (!step("the emulator's histories", "npm", ["run", "test:emulated"], { RECORD_FIXTURES: "1" })) return 1;
   return 0;
 };
 

@@ -16,7 +16,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import * as v from "valibot";
 import { HarnessSpecSchema, type HarnessSpec } from "./spec";
-import { parseTemplate, resourceById } from "../template/load-template";
+import { parseTemplate, resourceById } from "../../scripts/report/template";
 import { bundleForNode } from "../support/bundle";
 import { loadEvent, ROOT } from "../support/events";
 import { toLogRecords } from "../../scripts/report/logs";

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
 import { PROCESSOR_STAGES, stageNames } from "../../shared";
-import { valueAt } from "../template/load-template";
+import { valueAt } from "../../scripts/report/template";
 import { ROOT } from "../support/events";
 
 /** Each processor stage's function, by its logical id. */

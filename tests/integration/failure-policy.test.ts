@@ -13,6 +13,7 @@ import { LOCAL_PROCESSOR_IDS, loadSourceHandlers } from "../../scripts/local/cha
 import { runResumable } from "../../scripts/local/resumable-run";
 import { simulatedProcessor, type SimulatedFailure } from "../../scripts/local/simulations";
 import { ATTEMPTS, expectedShape, operationLines } from "../chain/expected";
+import { processorTimeoutSeconds } from "../../scripts/report/template";
 import { loadEvent } from "../support/events";
 
 /** One run of the sample event with processor `stage` failing as `failure` says, stopped after `interruptAfter`. */
@@ -37,7 +38,7 @@ describe.each(PROCESSOR_STAGES)("the failure policy at %s", (stage) => {
     expect(run.status).toBe("FAILED");
     expect(run.error).toEqual({
       errorType: "ChainStageError",
-      errorMessage: `${stage} failed after ${ATTEMPTS} attempts: Task timed out after 10.00 seconds`,
+      errorMessage: `${stage} failed after ${ATTEMPTS} attempts: Task timed out after ${processorTimeoutSeconds().toFixed(2)} seconds`,
     });
     expect(operationLines(run)).toEqual(expectedShape({ stage, failures: ATTEMPTS, recovers: false }).operations);
   });

@@ -1,89 +1,61 @@
+/**
+ * `npm start` as a user runs it: what it prints, and its exit codes. What the
+ * docs show of it is generated from the tool itself (`npm run regenerate`;
+ * tests/unit/generated-docs.test.ts keeps it current).
+ */
 import { describe, expect, it } from "@jest/globals";
-import { blockAfter, documentText, transcripts } from "../support/docs";
-import { SAMPLE_RUN_LOGS, successfulSampleRunJson } from "../support/sample-run";
+import { DEMO_STAGES } from "../../scripts/local/simulations";
+import { processorTimeoutSeconds } from "../../scripts/report/template";
+import { runStagesInProcess } from "../../scripts/local/stages";
+import { PREPARE_STEP, PROCESSOR_STAGES, SUCCESSFUL_EXECUTION } from "../../shared";
+import {
+  ATTEMPTS,
+  expectedResultOf,
+  expectedShape,
+  expectedSuccessLogs,
+  preparedAtOf,
+  REFUSED_SHAPE,
+  successfulRunJson,
+} from "../chain/expected";
+import { loadEvent } from "../support/events";
 import { scratchFile } from "../support/scratch";
-import { maskRunVariables, runNpm } from "../support/npm";
+import { runNpm } from "../support/npm";
 
 const npmStart = (...args: string[]) => runNpm("start", args);
 
-/** Durations, timestamps and the local runner's generated ids differ between runs; everything else must match. */
-const normalise = maskRunVariables;
+/** `Processor calls: add 1, transform 1, finalize 1`, as the report prints it. */
+const callsLine = (calls: Record<string, number>): string =>
+  `Processor calls: ${PROCESSOR_STAGES.map((stage) => `${stage} ${calls[stage] ?? 0}`).join(", ")}`;
 
-const LOCAL_RUNNER = "docs/local-runner.md";
+/** An operation's line of the report's table: its number, name, type and status, whatever the widths. */
+const operationRow = (index: number, line: string): RegExp => {
+  const [name = "", type = "", status = ""] = line.split(" ");
+  return new RegExp(`\\n +${index} +${name} +${type} +${status} `);
+};
 
 describe("npm start", () => {
-  it("runs events/orchestrator.json by default, prints the timeline and exits 0", () => {
+  it("runs events/orchestrator.json by default, prints every operation and the counts, and exits 0", () => {
     const { code, stdout } = npmStart();
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Execution of events\/orchestrator\.json: SUCCEEDED/);
-    expect(stdout).toMatch(/1 +prepare +STEP +SUCCEEDED +1 +\d+ ms/);
-    expect(stdout).toMatch(/4 +finalize +CHAINED_INVOKE +SUCCEEDED +- +\d+ ms/);
-    expect(stdout).toContain("Orchestrator invocations: 4");
-    expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 1");
-    expect(stdout).toContain('"transformed_name": "DEMO"');
+    expect(stdout).toMatch(/^Execution of events\/orchestrator\.json: SUCCEEDED\n/);
+    for (const [index, line] of expectedShape().operations.entries())
+      expect(stdout).toMatch(operationRow(index + 1, line));
+    expect(stdout).toContain(`Orchestrator invocations: ${SUCCESSFUL_EXECUTION.orchestratorInvocations}`);
+    expect(stdout).toContain(callsLine(expectedShape().processorCalls));
   });
 
-  it("prints what the docs show for the sample event, and the README's trimmed copy of it", () => {
-    const shown = blockAfter(LOCAL_RUNNER, "For `events/orchestrator.json` it prints");
-    const trimmed = blockAfter("README.md", "(trimmed here; durations and timestamps vary)");
-
-    const { stdout } = npmStart();
-
-    expect(normalise(stdout)).toBe(normalise(shown));
-    expect(normalise(stdout)).toContain(normalise(trimmed));
-  });
-
-  it.each(transcripts(LOCAL_RUNNER).map(({ command, shown }) => [command, shown]))(
-    "prints for `%s` what the docs show",
-    (command, shown) => {
-      const [, , ...args] = command.replace(" --silent", "").split(" ");
-      expect(command).toMatch(/^npm start( --silent)? --/);
-
-      const { stdout } = npmStart(...args.slice(1));
-
-      expect(normalise(stdout)).toContain(normalise(shown));
-    },
-  );
-
-  it("prints the validation error the design shows for the invalid event", () => {
-    const shown = blockAfter("docs/design.md", "ends `FAILED`\nwith that error type:");
-
-    const { stdout } = npmStart("events/orchestrator-invalid.json");
-
-    expect(stdout).toContain(shown.trimEnd());
-  });
-
-  it("prints the log records the docs show", () => {
-    const shown = blockAfter(LOCAL_RUNNER, "log groups (one JSON object per line");
-
-    const { stdout } = npmStart("--logs");
-
-    expect(normalise(stdout.slice(stdout.indexOf("Log records:\n") + "Log records:\n".length))).toBe(normalise(shown));
-  });
-
-  it("prints the failure lines the docs' table shows", () => {
-    const rows = [
-      ...documentText(LOCAL_RUNNER).matchAll(
-        /^\| [^|]*`npm start -- ([^`]*)` *\| `(Error: [^`]*?)(?: \.\.\.)?` *\|$/gm,
-      ),
-    ];
-
-    expect(rows).toHaveLength(3);
-    for (const [, args = "", printed = ""] of rows) {
-      expect(npmStart(...args.split(" ")).stdout).toContain(printed);
-    }
-  });
-
-  it("prints exactly one line of JSON with --json", () => {
+  it("prints exactly one line of JSON with --json: the result, the counts and the records", async () => {
     const { code, stdout } = npmStart("--json", "events/orchestrator.json");
 
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    expect(JSON.parse(stdout)).toEqual(
-      successfulSampleRunJson(
-        expect.objectContaining({ workflow: "completed", output: expect.objectContaining({ value: 35 }) }),
-        SAMPLE_RUN_LOGS,
+    const line = JSON.parse(stdout) as { result: unknown };
+    const event = loadEvent("orchestrator");
+    expect(line).toEqual(
+      successfulRunJson(
+        await expectedResultOf(event, line),
+        await expectedSuccessLogs(event, preparedAtOf(line.result)),
       ),
     );
   });
@@ -96,41 +68,52 @@ describe("npm start", () => {
       status: "FAILED",
       result: null,
       error: { errorType: "PayloadValidationError" },
-      processor_calls: { add: 0, transform: 0, finalize: 0 },
+      operations: [{ name: PREPARE_STEP, type: "STEP", status: "FAILED" }],
+      processor_calls: REFUSED_SHAPE.processorCalls,
     });
   });
 
-  it("stops the orchestrator after add, resumes it and shows what was replayed and what ran", () => {
-    const { code, stdout } = npmStart("--interrupt-after", "add");
+  it("stops the orchestrator after the first stage, resumes it and shows what was replayed and what ran", () => {
+    const [first, second] = PROCESSOR_STAGES;
+    const { code, stdout } = npmStart("--interrupt-after", first);
 
     expect(code).toBe(0);
-    expect(stdout).toContain("Orchestrator invocations (stopped after add, then resumed):");
+    expect(stdout).toContain(`Orchestrator invocations (stopped after ${first}, then resumed):`);
     expect(stdout).toMatch(/2 +INTERRUPTED +- +\(stopped before it ran\)/);
-    expect(stdout).toMatch(/3 +PENDING +prepare, add +transform START/);
+    expect(stdout).toMatch(new RegExp(`3 +PENDING +${PREPARE_STEP}, ${first} +${second} START`));
     expect(stdout).toContain("Checkpointed again after the interruption: nothing");
-    expect(stdout).toContain("Processor calls: add 1, transform 1, finalize 1");
+    expect(stdout).toContain(callsLine(expectedShape().processorCalls));
   });
 
-  it("prints the plain run's JSON line for an interrupted run, counting each processor once", () => {
-    const { code, stdout } = npmStart("--json", "--interrupt-after", "transform");
+  it.each(PROCESSOR_STAGES)(
+    "prints the plain run's JSON line for a run interrupted after %s, counting each processor once",
+    (stage) => {
+      const { code, stdout } = npmStart("--json", "--interrupt-after", stage);
 
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({
-      status: "SUCCEEDED",
-      error: null,
-      orchestrator_invocations: 5,
-      processor_calls: { add: 1, transform: 1, finalize: 1 },
-    });
-  });
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        status: "SUCCEEDED",
+        error: null,
+        orchestrator_invocations: SUCCESSFUL_EXECUTION.orchestratorInvocations + 1,
+        processor_calls: expectedShape().processorCalls,
+      });
+    },
+  );
 
   it.each([
-    [
-      "transform:permanent",
-      'transform failed after 1 attempt: Invalid transform input: value must be a number, received "15"',
-    ],
-    ["finalize", "finalize failed after 3 attempts: simulated crash in finalize"],
-    ["finalize:timeout", "finalize failed after 3 attempts: Task timed out after 10.00 seconds"],
-  ])("reports --simulate-failure %s as a failed stage and exits 1", (simulation, message) => {
+    ["permanent", `${DEMO_STAGES.permanent}:permanent`],
+    ["crash", DEMO_STAGES.crash],
+    ["timeout", `${DEMO_STAGES.crash}:timeout`],
+  ])("reports --simulate-failure's %s failure as a failed stage and exits 1", async (kind, simulation) => {
+    const stage = simulation.split(":")[0] ?? "";
+    const { inputs } = await runStagesInProcess(loadEvent("orchestrator"), new Date(0));
+    const received = (inputs[stage as keyof typeof inputs] as { value: number }).value;
+    const message = {
+      permanent: `${stage} failed after 1 attempt: Invalid ${stage} input: value must be a number, received "${received}"`,
+      crash: `${stage} failed after ${ATTEMPTS} attempts: simulated crash in ${stage}`,
+      timeout: `${stage} failed after ${ATTEMPTS} attempts: Task timed out after ${processorTimeoutSeconds().toFixed(2)} seconds`,
+    }[kind];
+
     const readable = npmStart("--simulate-failure", simulation);
     const precise = npmStart("--json", "--simulate-failure", simulation);
 
@@ -144,14 +127,17 @@ describe("npm start", () => {
   });
 
   it("shows a transient failure that the retry recovers from, counting the attempts", () => {
-    const { code, stdout } = npmStart("--simulate-failure", "add:transient");
+    const stage = DEMO_STAGES.transient;
+    const shape = expectedShape({ stage, failures: 1, recovers: true });
+
+    const { code, stdout } = npmStart("--simulate-failure", `${stage}:transient`);
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/2 +add +CHAINED_INVOKE +FAILED /);
-    expect(stdout).toMatch(/3 +add-wait-2 +WAIT +SUCCEEDED /);
-    expect(stdout).toMatch(/4 +add +CHAINED_INVOKE +SUCCEEDED /);
-    expect(stdout).toContain("Orchestrator invocations: 6");
-    expect(stdout).toContain("Processor calls: add 2, transform 1, finalize 1");
+    for (const [index, line] of shape.operations.entries()) expect(stdout).toMatch(operationRow(index + 1, line));
+    expect(stdout).toContain(
+      `Orchestrator invocations: ${shape.operations.filter((line) => !line.startsWith(`${PREPARE_STEP} `)).length + 1}`,
+    );
+    expect(stdout).toContain(callsLine(shape.processorCalls));
   });
 
   it.each([
@@ -162,18 +148,22 @@ describe("npm start", () => {
     [
       "an unknown operation",
       ["--interrupt-after", "deploy"],
-      /^local-run: --interrupt-after takes one of prepare, add/,
+      new RegExp(
+        `^local-run: --interrupt-after takes one of ${[PREPARE_STEP, ...PROCESSOR_STAGES].join(", ")}, not deploy`,
+      ),
     ],
     ["an option without its value", ["--simulate-failure"], /^local-run: --simulate-failure needs a value; usage: /],
     [
       "an unknown stage",
-      ["--simulate-failure", "prepare"],
-      /^local-run: --simulate-failure takes <stage>\[:<kind>\] with a stage of add, /,
+      ["--simulate-failure", PREPARE_STEP],
+      new RegExp(
+        `^local-run: --simulate-failure takes <stage>\\[:<kind>\\] with a stage of ${PROCESSOR_STAGES.join(", ")}, `,
+      ),
     ],
     [
       "an unknown kind of failure",
-      ["--simulate-failure", "add:sometimes"],
-      /^local-run: --simulate-failure add:<kind> takes a kind of crash, /,
+      ["--simulate-failure", `${PROCESSOR_STAGES[0]}:sometimes`],
+      new RegExp(`^local-run: --simulate-failure ${PROCESSOR_STAGES[0]}:<kind> takes a kind of crash, `),
     ],
   ])("exits 2 with a one-line message for %s", (_case, args, message) => {
     const { code, stdout, stderr } = npmStart(...args);

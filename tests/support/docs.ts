@@ -28,9 +28,9 @@ export const blockAfter = (file: string, marker: string, language = "text"): str
   return block[1];
 };
 
-/** Every transcript in `file`: the command after `$ `, and the output shown below it. */
-export const transcripts = (file: string): { command: string; shown: string }[] =>
-  [...documentText(file).matchAll(/```text\n\$ ([^\n]*)\n([\s\S]*?)```/g)].map(([, command = "", shown = ""]) => ({
+/** Every transcript in `text`: the command after `$ `, and the output shown below it. */
+export const transcriptsIn = (text: string): { command: string; shown: string }[] =>
+  [...text.matchAll(/```text\n\$ ([^\n]*)\n([\s\S]*?)```/g)].map(([, command = "", shown = ""]) => ({
     command,
     shown,
   }));

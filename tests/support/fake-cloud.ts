@@ -23,7 +23,7 @@ import { loadFixture, type Fixture } from "./history-fixtures";
 
 /** The documented example account; every ARN below is built from parts. */
 const ACCOUNT = "123456789012";
-export const FUNCTION_NAME = "durable-function-chaining-OrchestratorFunction-EXAMPLE";
+export const FUNCTION_NAME = "durable-function-chaining-ts-OrchestratorFunction-EXAMPLE";
 export const functionArn = (...qualifier: string[]) =>
   ["arn", "aws", "lambda", "eu-west-1", ACCOUNT, "function", FUNCTION_NAME, ...qualifier].join(":");
 export const ALIAS_ARN = functionArn("live");

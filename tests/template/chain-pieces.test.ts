@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { PROCESSOR_STAGES, stageNames } from "../../shared";
 import { chainPiecesMissing } from "./chain-pieces";
-import { loadTemplate, valueAt, type Template } from "./load-template";
+import { loadTemplate, valueAt, type Template } from "../../scripts/report/template";
 
 const template = loadTemplate();
 

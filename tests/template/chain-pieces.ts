@@ -6,7 +6,7 @@
  * transforms; this one runs in `npm test`, with no SAM CLI.
  */
 import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
-import { valueAt, type Template } from "./load-template";
+import { valueAt, type Template } from "../../scripts/report/template";
 
 const FUNCTION = "AWS::Serverless::Function";
 const LOG_GROUP = "AWS::Logs::LogGroup";

@@ -6,7 +6,7 @@ import { basename, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as v from "valibot";
 import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
-import { loadTemplate, parseTemplate, resourceById, resourcesOfType, valueAt } from "./load-template";
+import { loadTemplate, parseTemplate, resourceById, resourcesOfType, valueAt } from "../../scripts/report/template";
 import { ROOT as REPOSITORY_ROOT } from "../support/events";
 
 const ORCHESTRATOR_ID = ORCHESTRATOR_NAMES.functionId;

@@ -52,18 +52,18 @@ describe("npm run invoke with mocked AWS clients", () => {
 
   it("reads the alias ARN from the stack's OrchestratorAliasArn output and invokes it", async () => {
     const cloudFormation = new FakeCloudFormation({
-      "durable-function-chaining": { OrchestratorFunctionName: FUNCTION_NAME, OrchestratorAliasArn: ALIAS_ARN },
+      "durable-function-chaining-ts": { OrchestratorFunctionName: FUNCTION_NAME, OrchestratorAliasArn: ALIAS_ARN },
     });
     const lambda = new FakeLambda(loadFixture("emulated/succeeded"));
 
-    const { code, connected } = await invoke(["--stack", "durable-function-chaining", "--region", "eu-west-1"], {
+    const { code, connected } = await invoke(["--stack", "durable-function-chaining-ts", "--region", "eu-west-1"], {
       lambda,
       cloudFormation,
     });
 
     expect(code).toBe(0);
     expect(connected).toEqual(["eu-west-1"]);
-    expect(cloudFormation.sent.map((command) => command.input)).toEqual([{ StackName: "durable-function-chaining" }]);
+    expect(cloudFormation.sent.map((command) => command.input)).toEqual([{ StackName: "durable-function-chaining-ts" }]);
     expect(lambda.commands(InvokeCommand)[0]?.input.FunctionName).toBe(ALIAS_ARN);
   });
 

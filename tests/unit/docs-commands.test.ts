@@ -8,9 +8,10 @@
 import { describe, expect, it } from "@jest/globals";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { COMMAND_LINE as BENCH } from "../../scripts/bench/arguments";
 import { COMMAND_LINE as EMULATE } from "../../scripts/emulate/arguments";
-import { loadTemplate, resourceById } from "../template/load-template";
+import { loadTemplate, resourceById } from "../../scripts/report/template";
+import { PROCESSOR_STAGES } from "../../shared";
+import { execFileSync } from "node:child_process";
 import { documents, documentText } from "../support/docs";
 import { ROOT } from "../support/events";
 
@@ -60,6 +61,9 @@ const hasOutput = (name: string) => {
   expect(template.Outputs).toHaveProperty(name);
 };
 const LOCAL_RUN_TEST = "tests/integration/local-run.test.ts";
+/** The test that renders every generated region again, transcripts included, and compares it with the docs. */
+const GENERATED = { by: "test", file: "tests/unit/generated-docs.test.ts", evidence: "regenerateDocuments(" } as const;
+const STAGE = PROCESSOR_STAGES.join("|");
 
 /** How each command is kept true. A command missing here fails the first test. */
 const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
@@ -73,13 +77,12 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
   [/^npm run (typecheck|lint)$/, { by: "test", file: "package.json", evidence: "npm run typecheck && npm run lint" }],
   [/^npm start$/, { by: "test", file: LOCAL_RUN_TEST, evidence: "const { code, stdout } = npmStart();" }],
   [
-    /^npm start( --silent)? -- (--help|--logs|--json|--interrupt-after add|--simulate-failure \S+)( --\S+ \S+)?$/,
-    { by: "test", file: LOCAL_RUN_TEST, evidence: "transcripts(LOCAL_RUNNER)" },
+    new RegExp(
+      `^npm start( --silent)? -- (--help|--logs|--json|--interrupt-after (${STAGE})|--simulate-failure \\S+)( --\\S+ \\S+)?$`,
+    ),
+    GENERATED,
   ],
-  [
-    /^npm start -- events\/orchestrator-invalid\.json$/,
-    { by: "test", file: LOCAL_RUN_TEST, evidence: '"events/orchestrator-invalid.json"' },
-  ],
+  [/^npm start -- events\/orchestrator-invalid\.json$/, GENERATED],
   [
     /^npm start -- --interrupt-after <operation>$/,
     { by: "test", file: "tests/integration/interruption.test.ts", evidence: "CUT_POINTS" },
@@ -87,19 +90,8 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
   [/^npm run (invoke|emulate|bench) -- --help$/, { by: "test", file: "tests/unit/help.test.ts", evidence: '"--help"' }],
   [/^npm run emulate --silent -- --json$/, { by: "ci" }],
   [
-    /^npm run bench -- --runs \d+$/,
-    {
-      by: "not run here",
-      needs:
-        "two minutes of the machine: the dated measurement in docs/build-and-cold-start.md (CI runs `npm run bench`)",
-      check: () => {
-        expect(BENCH.options).toHaveProperty("runs");
-      },
-    },
-  ],
-  [
     /^npm run emulate( -- --event events\/orchestrator-invalid\.json)?$/,
-    { by: "test", file: "tests/emulated/emulate-cli.test.ts", evidence: "transcripts(DOCS)" },
+    { by: "test", file: "tests/emulated/emulate-cli.test.ts", evidence: '"emulate-run"' },
   ],
   [
     /^npm run emulate -- --serve$/,
@@ -110,7 +102,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     {
       by: "not run here",
       needs:
-        "a minute of the machine: a measurement for docs/emulator.md (test:emulated checks the load run's answers)",
+        "a minute of the machine: the measurement npm run regenerate writes into docs/emulator.md (test:emulated checks the load run's answers)",
       check: () => {
         expect(EMULATE.options).toHaveProperty("load");
       },
@@ -142,7 +134,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       by: "not run here",
       needs: "a deployed stack; without one jest reports its tests as skipped",
       check: () => {
-        expect(packageScripts).toContain('"test:cloud": "jest --selectProjects cloud --verbose"');
+        expect(packageScripts).toContain('"test:cloud": "jest --selectProjects cloud --verbose --testTimeout 300000"');
       },
     },
   ],
@@ -163,7 +155,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       by: "not run here",
       needs: "a deployed stack; without one jest reports its tests as skipped",
       check: () => {
-        expect(packageScripts).toContain('"test:cloud": "jest --selectProjects cloud --verbose"');
+        expect(packageScripts).toContain('"test:cloud": "jest --selectProjects cloud --verbose --testTimeout 300000"');
       },
     },
   ],
@@ -178,23 +170,61 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     },
   ],
   [
-    /^git clone https:\/\/github\.com\/aws-samples\/serverless-patterns$/,
+    /^git clone <repository URL> (\S+)$/,
     {
       by: "not run here",
-      needs: "the serverless-patterns collection, where the pattern is published; CI runs on a clone of it",
+      needs: "the repository's address; CI runs on a fresh clone of it",
       check: () => {
-        expect(documentText("example-pattern.json")).toContain('"templateURL": "serverless-patterns/');
+        const name = (JSON.parse(packageScripts) as { name: string }).name;
+        expect(allText).toContain(`git clone <repository URL> ${name}`);
       },
     },
   ],
   [
-    /^cd serverless-patterns\/(\S+)$/,
+    /^cd (\S+)$/,
     {
       by: "not run here",
       needs: "the clone before it",
       check: () => {
         const name = (JSON.parse(packageScripts) as { name: string }).name;
-        expect(allText).toContain(`cd serverless-patterns/${name}`);
+        expect(allText).toContain(`cd ${name}\n`);
+      },
+    },
+  ],
+  [
+    /^npm run regenerate( -- --docs-only)?$/,
+    {
+      by: "not run here",
+      needs: "it rewrites files; tests/unit/generated-docs.test.ts renders the same and fails when the files are stale",
+      check: () => {
+        expect(packageScripts).toContain('"regenerate": ');
+      },
+    },
+  ],
+  [/^npm run test:sam-local$/, { by: "ci" }],
+  [/^npm run sam-local$/, { by: "test", file: "tests/runners/sam-local.test.ts", evidence: '"sam-local"' }],
+  [
+    /^git grep -n .*$/,
+    {
+      by: "not run here",
+      needs: "nothing: it only searches; run here, it must find the stage's name where adapting.md says",
+      check: () => {
+        const command = [...COMMANDS.keys()].find((each) => each.startsWith("git grep -n "));
+        const pattern = /^git grep -n '(.*)'$/.exec(command ?? "")?.[1] ?? "";
+        const found = execFileSync("git", ["grep", "-n", pattern], { cwd: ROOT, encoding: "utf8" });
+        expect(found).toContain("shared/chain.ts");
+        expect(found).toContain("functions/orchestrator/orchestrator.ts");
+        expect(found).toContain("template.yaml");
+      },
+    },
+  ],
+  [
+    /^(git add -f|npm install)$/,
+    {
+      by: "not run here",
+      needs: "a copy in the serverless patterns collection (CONTRIBUTING.md)",
+      check: () => {
+        expect(documentText("docs/CONTRIBUTING.md")).toContain("serverless patterns collection");
       },
     },
   ],
@@ -221,13 +251,24 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     },
   ],
   [
-    /^aws lambda invoke --function-name <OrchestratorAliasArn> --cli-binary-format raw-in-base64-out --payload file:\/\/events\/orchestrator\.json response\.json$/,
+    /^aws lambda invoke --function-name <OrchestratorAliasArn>( --invocation-type Event)? --durable-execution-name [\w-]+ --cli-binary-format raw-in-base64-out --payload file:\/\/events\/orchestrator\.json response\.json$/,
     {
       by: "not run here",
-      needs: "an AWS account; tests/cloud runs the same event on a deployed stack",
+      needs: "an AWS account; tests/runners/cloud.test.ts runs the same event on a deployed stack",
       check: () => {
         hasOutput("OrchestratorAliasArn");
         hasEvent("events/orchestrator.json");
+        expect(allText).toContain("DurableExecutionAlreadyStartedException");
+      },
+    },
+  ],
+  [
+    /^aws lambda get-durable-execution --durable-execution-arn <DurableExecutionArn>$/,
+    {
+      by: "not run here",
+      needs: "an AWS account and an execution's ARN; npm run invoke makes the same call (GetDurableExecution)",
+      check: () => {
+        expect(documentText("scripts/cloud/run.ts")).toContain("GetDurableExecutionCommand");
       },
     },
   ],
@@ -286,7 +327,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     /^sam local invoke (\w+) -e (events\/[\w-]+\.json)$/,
     {
       by: "not run here",
-      needs: "Docker; tests/built runs the same events on the built handlers",
+      needs: "Docker; tests/runners/sam-local.test.ts runs each processor so in CI",
       check: () => {
         for (const [, id = "", event = ""] of allText.matchAll(/sam local invoke (\w+) -e (events\/[\w-]+\.json)/g)) {
           hasFunction(id);
@@ -296,7 +337,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     },
   ],
   [
-    /^(sam (package|deploy|local invoke|remote invoke|remote execution( history)?|delete)|npm run invoke --)$/,
+    /^(sam (package|deploy|local|local invoke|local start-lambda|remote invoke|remote execution( history)?|delete)|npm run invoke --)$/,
     {
       by: "not run here",
       needs: "nothing: the text names the command, and gives no arguments to run it with",

@@ -1,13 +1,13 @@
 /**
  * Reads template.yaml the way CloudFormation does: short-form intrinsic
  * functions (`!Ref`, `!GetAtt`, `!Sub`, ...) become their long JSON form
- * (`{ Ref: ... }`, `{ "Fn::GetAtt": [...] }`, ...), so tests compare plain data.
+ * (`{ Ref: ... }`, `{ "Fn::GetAtt": [...] }`, ...), so that the tools and the
+ * tests read plain data, and a setting the template states is not stated again.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { parse, type Tags } from "yaml";
-import { ROOT } from "../support/events";
 
 /** Short tags whose long form is `Fn::<Name>`; `!Ref` and `!Condition` keep their own names. */
 const FN_TAGS = [
@@ -88,8 +88,13 @@ export type Resource = Template["Resources"][string];
 export const parseTemplate = (text: string): Template =>
   v.parse(templateSchema, parse(text, { customTags: CLOUDFORMATION_TAGS }));
 
-/** Parses the repository's template.yaml. */
-export const loadTemplate = (): Template => parseTemplate(readFileSync(join(ROOT, "template.yaml"), "utf8"));
+/** Parses the repository's template.yaml; `root` is the repository, where npm runs the tools. */
+export const loadTemplate = (root: string = process.cwd()): Template =>
+  parseTemplate(readFileSync(join(root, "template.yaml"), "utf8"));
+
+/** The processors' Lambda timeout, in seconds: `Globals.Function.Timeout`. */
+export const processorTimeoutSeconds = (template: Template = loadTemplate()): number =>
+  v.parse(v.number(), valueAt(template.Globals, "Function", "Timeout"));
 
 /** The template's resources of one type, as `[logicalId, resource]` pairs in template order. */
 export const resourcesOfType = (template: Template, type: string): [string, Resource][] =>
