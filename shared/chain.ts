@@ -155,6 +155,11 @@ export const ORCHESTRATOR_NAMES = {
   event: "events/orchestrator.json",
   /** The sample of invalid input: refused by `prepare`, no processor invoked. */
   invalidEvent: "events/orchestrator-invalid.json",
+  /**
+   * What `sam local invoke --env-vars` gives the orchestrator: each processor's ARN variable naming the function
+   * `sam local start-lambda` serves (`!Ref AddFunction.Version` means nothing under `sam local`). npm run regenerate writes it.
+   */
+  samLocalEnvVars: "events/sam-local-env-vars.json",
 } as const;
 
 /**

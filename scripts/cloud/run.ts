@@ -309,9 +309,23 @@ export const runExecution = async (
   lambda: LambdaSender,
   functionArn: string,
   request: ExecutionRequest,
+  waiting: { clock?: Clock; polling?: Polling } = {},
+): Promise<RecordedRun> =>
+  readExecution(lambda, await start(lambda, functionArn, request), request.timeoutSeconds, waiting);
+
+/**
+ * Waits up to `timeoutSeconds` for the execution `executionArn`, started by
+ * someone else (`sam local invoke`, say), to end, and summarises its history.
+ *
+ * @throws WaitError when it did not end in time, or could not be read.
+ */
+export const readExecution = async (
+  lambda: LambdaSender,
+  executionArn: string,
+  timeoutSeconds: number,
   { clock = systemClock, polling = CLOUD_POLLING }: { clock?: Clock; polling?: Polling } = {},
 ): Promise<RecordedRun> => {
-  const executionArn = await start(lambda, functionArn, request);
+  const request = { timeoutSeconds };
   const backoff = new Backoff(clock, clock.now() + request.timeoutSeconds * 1000, polling);
   const execution = await waitForEnd(lambda, executionArn, backoff, request.timeoutSeconds);
 

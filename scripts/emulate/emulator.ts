@@ -105,6 +105,11 @@ export const installEmulator = async (packageDirectory: string, say: (text: stri
 export interface EmulatorOptions {
   installation: Installation;
   port: number;
+  /**
+   * The address it listens on: loopback (the default) for the Invoke host in this process; `0.0.0.0` for `sam
+   * local`, whose containers reach it at the bridge's gateway.
+   */
+  host?: string;
   /** Where the emulator invokes the functions: the Invoke host. */
   lambdaEndpoint: string;
   /** Each function a durable function may invoke, by name: `{}` for a plain function (`--function-configs`). */
@@ -144,7 +149,7 @@ sys.exit(main())
 const tail = (file: string, lines = 30): string =>
   readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 
-/** Starts the emulator on 127.0.0.1 and waits until it answers its health check. */
+/** Starts the emulator (on 127.0.0.1 unless `host` says otherwise) and waits until it answers its health check. */
 export const startEmulator = async (options: EmulatorOptions): Promise<Emulator> => {
   const url = `http://127.0.0.1:${options.port}`;
   const configsFile = path.join(options.runDirectory, "function-configs.json");
@@ -152,7 +157,7 @@ export const startEmulator = async (options: EmulatorOptions): Promise<Emulator>
   const logFile = path.join(options.runDirectory, "emulator.log");
   const log = openSync(logFile, "w");
   const args = [
-    ...["start-server", "--host", "127.0.0.1", "--port", String(options.port)],
+    ...["start-server", "--host", options.host ?? "127.0.0.1", "--port", String(options.port)],
     ...["--lambda-endpoint", options.lambdaEndpoint, "--local-runner-region", LOCAL_ACCOUNT.region],
     ...["--store-type", "memory", "--log-level", "WARNING"],
     ...["--invocation-timeout", String(options.invocationTimeoutSeconds)],

@@ -82,7 +82,7 @@ export interface Stack {
 }
 
 /** A free loopback port, or `wanted` if it is free. */
-const freePort = (wanted: number | undefined, option: string): Promise<number> =>
+export const freePort = (wanted: number | undefined, option: string): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", (error: NodeJS.ErrnoException) => {

@@ -84,14 +84,22 @@ export const regenerateDocuments = async (
   return Object.fromEntries(files.map((file, index) => [file, final[index] ?? ""]));
 };
 
-/** The event each processor receives in the sample chain, as `sam local invoke` reads it: `events/<stage>.json`. */
+/**
+ * The event each processor receives in the sample chain, as `sam local invoke` reads it (`events/<stage>.json`),
+ * and the orchestrator's environment for `sam local`.
+ */
 export const stageEvents = async (root: string): Promise<Record<string, string>> => {
   const sample: unknown = JSON.parse(readFileSync(path.join(root, ORCHESTRATOR_NAMES.event), "utf8"));
   const { inputs } = await runStagesInProcess(sample, SAMPLE_TIME);
-  const files = PROCESSOR_STAGES.map((stage) => ({
-    file: stageNames(stage).event,
-    text: JSON.stringify(inputs[stage]),
-  }));
+  const envVars = {
+    [ORCHESTRATOR_NAMES.functionId]: Object.fromEntries(
+      PROCESSOR_STAGES.map((stage) => [stageNames(stage).arnVariable, stageNames(stage).functionId]),
+    ),
+  };
+  const files = [
+    ...PROCESSOR_STAGES.map((stage) => ({ file: stageNames(stage).event, text: JSON.stringify(inputs[stage]) })),
+    { file: ORCHESTRATOR_NAMES.samLocalEnvVars, text: JSON.stringify(envVars) },
+  ];
   const texts = formatted(root, files);
   return Object.fromEntries(files.map(({ file }, index) => [file, texts[index] ?? ""]));
 };

@@ -63,7 +63,9 @@ describe("npm run invoke with mocked AWS clients", () => {
 
     expect(code).toBe(0);
     expect(connected).toEqual(["eu-west-1"]);
-    expect(cloudFormation.sent.map((command) => command.input)).toEqual([{ StackName: "durable-function-chaining-ts" }]);
+    expect(cloudFormation.sent.map((command) => command.input)).toEqual([
+      { StackName: "durable-function-chaining-ts" },
+    ]);
     expect(lambda.commands(InvokeCommand)[0]?.input.FunctionName).toBe(ALIAS_ARN);
   });
 

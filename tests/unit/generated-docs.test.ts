@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PROCESSOR_STAGES, stageNames } from "../../shared";
+import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
 import { BLOCKS } from "../../scripts/regenerate/blocks";
 import { documentFiles, regenerateDocuments, stageEvents, staleEvents } from "../../scripts/regenerate/documents";
 import { proseOf, regionsOf } from "../../scripts/regenerate/markers";
@@ -83,7 +83,10 @@ describe("events/", () => {
 
     const current = Object.fromEntries(Object.keys(expected).map((file) => [file, read(file)]));
 
-    expect(Object.keys(expected)).toEqual(PROCESSOR_STAGES.map((stage) => stageNames(stage).event));
+    expect(Object.keys(expected)).toEqual([
+      ...PROCESSOR_STAGES.map((stage) => stageNames(stage).event),
+      ORCHESTRATOR_NAMES.samLocalEnvVars,
+    ]);
     expect(current).toEqual(expected);
   });
 

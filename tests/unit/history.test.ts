@@ -2,6 +2,7 @@
  * Reading a durable execution's history into the report that `npm run invoke`
  * and `npm run emulate` print (scripts/report/history.ts).
  */
+import { perStage, PROCESSOR_STAGES } from "../../shared";
 import { describe, expect, it } from "@jest/globals";
 import { EventType, type ErrorObject, type Event } from "@aws-sdk/client-lambda";
 import { summariseHistory } from "../../scripts/report/history";
@@ -73,13 +74,14 @@ describe("summariseHistory", () => {
   });
 
   it("counts a processor call for each chained invoke of a stage, a retried one as often as it ran, and none for an invoke of anything else", () => {
+    const [first, ...later] = PROCESSOR_STAGES;
     const summary = summariseHistory([
-      invokeStarted("1", "add"),
-      invokeStarted("2", "add"),
-      invokeStarted("3", "transform"),
-      invokeStarted("4", "notify-someone"),
+      invokeStarted("1", first),
+      invokeStarted("2", first),
+      ...later.map((stage, index) => invokeStarted(String(index + 3), stage)),
+      invokeStarted("9", "notify-someone"),
     ]);
 
-    expect(summary.processorCalls).toEqual({ add: 2, transform: 1, finalize: 0 });
+    expect(summary.processorCalls).toEqual(perStage((stage) => (stage === first ? 2 : 1)));
   });
 });

@@ -3,11 +3,19 @@
  * call: what it invokes, how long it waits between attempts, and which errors
  * it turns into a ChainStageError.
  */
-import { describe, expect, it } from "@jest/globals";
+import { beforeAll, describe, expect, it } from "@jest/globals";
 import { InvokeError, type DurableContext } from "@aws/durable-execution-sdk-js";
 import { invokeStage } from "../../functions/orchestrator/invoke-stage";
 import { isPermanentFailure, processorRetryStrategy, PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
-import { ChainStageError, PayloadValidationError, retryBackoffName, type StageInput } from "../../shared";
+import {
+  ChainStageError,
+  PayloadValidationError,
+  PROCESSOR_STAGES,
+  retryBackoffName,
+  stageNames,
+  type StageInput,
+} from "../../shared";
+import { loadStageLogic } from "../../scripts/local/stages";
 import { loadEvent } from "../support/events";
 
 type Call = ["invoke", string, string, unknown] | ["wait", string, unknown] | ["log", unknown];
@@ -47,88 +55,94 @@ const errorOf = async (invoking: Promise<unknown>): Promise<unknown> => {
   throw new Error("expected the invoke to fail, but it returned");
 };
 
-const ADD_INPUT = loadEvent("add") as StageInput<"add">;
-const ADD_OUTPUT = { ...ADD_INPUT, value: 15, step1_completed: true };
+/** The stage these tests invoke: any would do, and the first always exists. */
+const [STAGE] = PROCESSOR_STAGES;
+const VARIABLE = stageNames(STAGE).arnVariable;
+const ADD_INPUT = loadEvent(STAGE) as StageInput<typeof STAGE>;
+let ADD_OUTPUT: Record<string, unknown>;
+beforeAll(async () => {
+  ADD_OUTPUT = (await loadStageLogic(STAGE))(structuredClone(ADD_INPUT)) as Record<string, unknown>;
+});
 const crash = new InvokeError("Runtime exited with error: signal: killed");
 
 describe("invokeStage", () => {
   it("invokes the stage by its name with the function and payload it is given, and returns the output", async () => {
     const { context, calls } = recordingContext([{ returns: ADD_OUTPUT }]);
 
-    const output = await invokeStage(context, "add", "add-arn", ADD_INPUT);
+    const output = await invokeStage(context, STAGE, "add-arn", ADD_INPUT);
 
     expect(output).toEqual(ADD_OUTPUT);
     expect(calls).toEqual([
-      ["invoke", "add", "add-arn", ADD_INPUT],
-      ["log", { event: "stage completed", stage: "add", id: "test-123", value: 15 }],
+      ["invoke", STAGE, "add-arn", ADD_INPUT],
+      ["log", { event: "stage completed", stage: STAGE, id: "test-123", value: ADD_OUTPUT["value"] }],
     ]);
   });
 
   it("waits 2 s, then 4 s, before the second and third attempts, under the names withRetry gives its waits", async () => {
     const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { returns: ADD_OUTPUT }]);
 
-    const output = await invokeStage(context, "add", "add-arn", ADD_INPUT);
+    const output = await invokeStage(context, STAGE, "add-arn", ADD_INPUT);
 
     expect(output).toEqual(ADD_OUTPUT);
     expect(calls.filter(([kind]) => kind === "wait")).toEqual([
-      ["wait", retryBackoffName("add", 1), { seconds: 2 }],
-      ["wait", retryBackoffName("add", 2), { seconds: 4 }],
+      ["wait", retryBackoffName(STAGE, 1), { seconds: 2 }],
+      ["wait", retryBackoffName(STAGE, 2), { seconds: 4 }],
     ]);
     expect(calls.filter(([kind]) => kind !== "log").map(([kind, name]) => `${kind} ${String(name)}`)).toEqual([
-      "invoke add",
-      "wait add-backoff-1",
-      "invoke add",
-      "wait add-backoff-2",
-      "invoke add",
+      `invoke ${STAGE}`,
+      `wait ${STAGE}-backoff-1`,
+      `invoke ${STAGE}`,
+      `wait ${STAGE}-backoff-2`,
+      `invoke ${STAGE}`,
     ]);
   });
 
   it("gives up after the last attempt with a ChainStageError that counts the attempts", async () => {
     const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { throws: crash }]);
 
-    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+    const error = await errorOf(invokeStage(context, STAGE, "add-arn", ADD_INPUT));
 
     expect(error).toBeInstanceOf(ChainStageError);
     expect(error).toMatchObject({
-      stage: "add",
+      stage: STAGE,
       attempts: PROCESSOR_RETRY.maxAttempts,
-      message: "add failed after 3 attempts: Runtime exited with error: signal: killed",
+      message: `${STAGE} failed after 3 attempts: Runtime exited with error: signal: killed`,
     });
     expect(calls.filter(([kind]) => kind === "invoke")).toHaveLength(PROCESSOR_RETRY.maxAttempts);
   });
 
   it("does not retry a payload the processor rejected", async () => {
-    const rejection = new PayloadValidationError("add input", [{ field: "value", problem: "must be a number" }]);
+    const rejection = new PayloadValidationError(`${STAGE} input`, [{ field: "value", problem: "must be a number" }]);
     const { context, calls } = recordingContext([{ throws: new InvokeError(rejection.message) }]);
 
-    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+    const error = await errorOf(invokeStage(context, STAGE, "add-arn", ADD_INPUT));
 
     expect(error).toBeInstanceOf(ChainStageError);
     expect(error).toMatchObject({
       attempts: 1,
-      message: "add failed after 1 attempt: Invalid add input: value must be a number",
+      message: `${STAGE} failed after 1 attempt: Invalid ${STAGE} input: value must be a number`,
     });
     expect(calls).toHaveLength(1);
   });
 
   it.each([
-    ["does not exist", "Function not found: arn:aws:lambda:us-east-1:123456789012:function:AddFunction:7"],
+    ["does not exist", "Function not found: arn:aws:lambda:us-east-1:123456789012:function:SomeFunction:7"],
     [
       "may not be invoked",
       "User: arn:aws:sts::123456789012:assumed-role/orchestrator-role/session is not authorized to perform: " +
-        "lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:AddFunction:1",
+        "lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:SomeFunction:1",
     ],
   ])("fails at once, naming the variable to check, when the function %s", async (_case, message) => {
     const { context, calls } = recordingContext([{ throws: new InvokeError(message) }]);
 
-    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+    const error = await errorOf(invokeStage(context, STAGE, "add-arn", ADD_INPUT));
 
     expect(error).toBeInstanceOf(ChainStageError);
     expect(error).toMatchObject({
       attempts: 1,
       message:
-        `add failed after 1 attempt: ${message} (ADD_FUNCTION_ARN names the function the orchestrator invokes ` +
-        "for add: check it, and the orchestrator's permission to invoke it)",
+        `${STAGE} failed after 1 attempt: ${message} (${VARIABLE} names the function the orchestrator invokes ` +
+        `for ${STAGE}: check it, and the orchestrator's permission to invoke it)`,
     });
     expect(calls).toHaveLength(1);
   });
@@ -136,7 +150,7 @@ describe("invokeStage", () => {
   it("logs nothing for a stage that failed: the execution's failure is logged once, by the workflow", async () => {
     const { context, calls } = recordingContext([{ throws: crash }, { throws: crash }, { throws: crash }]);
 
-    await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+    await errorOf(invokeStage(context, STAGE, "add-arn", ADD_INPUT));
 
     expect(calls.filter(([kind]) => kind === "log")).toEqual([]);
   });
@@ -144,12 +158,12 @@ describe("invokeStage", () => {
   it("does not retry an output outside the contract, and names the output", async () => {
     const { context, calls } = recordingContext([{ throws: crash }, { returns: { ...ADD_OUTPUT, value: "15" } }]);
 
-    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+    const error = await errorOf(invokeStage(context, STAGE, "add-arn", ADD_INPUT));
 
     expect(error).toBeInstanceOf(ChainStageError);
     expect(error).toMatchObject({ attempts: 2 });
     expect((error as Error).message).toMatch(
-      /^add failed after 2 attempts: Invalid add output: value must be a number/,
+      new RegExp(`^${STAGE} failed after 2 attempts: Invalid ${STAGE} output: value must be a number`),
     );
     expect(calls.filter(([kind]) => kind === "invoke")).toHaveLength(2);
   });
@@ -159,7 +173,7 @@ describe("invokeStage", () => {
     const internal = new Error("not an invoke failure");
     const { context, calls } = recordingContext([{ throws: internal }]);
 
-    const error = await errorOf(invokeStage(context, "add", "add-arn", ADD_INPUT));
+    const error = await errorOf(invokeStage(context, STAGE, "add-arn", ADD_INPUT));
 
     expect(error).toBe(internal);
     expect(calls).toHaveLength(1);

@@ -16,11 +16,10 @@ import {
 } from "../../shared";
 import { rejectionOf } from "../support/bad-input";
 import { loadEvent } from "../support/events";
+import { samplePayload } from "../support/payloads";
 
 const issuesOf = (schema: PayloadSchema, payload: unknown) =>
   rejectionOf(() => parsePayload(schema, payload, "payload")).issues;
-
-const finalized = () => ({ ...loadEvent("finalize"), value: 35, step3_completed: true, status: "COMPLETED" });
 
 describe("a received value in a message", () => {
   it("is shown whole up to 40 characters", () => {
@@ -70,16 +69,19 @@ describe("the name fields", () => {
     expect(issues).toEqual([{ field: "name", problem: "must be at most 256 characters after trimming, received 257" }]);
   });
 
-  it("say which length a prepared name breaks", () => {
-    const issues = issuesOf(PreparedPayloadSchema, { ...loadEvent("add"), name: "n".repeat(257) });
+  it("say which length a prepared name breaks", async () => {
+    const issues = issuesOf(PreparedPayloadSchema, {
+      ...(await samplePayload(PreparedPayloadSchema)),
+      name: "n".repeat(257),
+    });
 
     expect(issues).toEqual([
       { field: "name", problem: "must be 1-256 characters with no surrounding white space, received 257" },
     ]);
   });
 
-  it("say which length a transformed name breaks", () => {
-    const event = { ...loadEvent("finalize"), transformed_name: "N".repeat(769) };
+  it("say which length a transformed name breaks", async () => {
+    const event = { ...(await samplePayload(TransformedPayloadSchema)), transformed_name: "N".repeat(769) };
 
     const issues = issuesOf(TransformedPayloadSchema, event);
 
@@ -88,8 +90,11 @@ describe("the name fields", () => {
 });
 
 describe("the other fields", () => {
-  it("show how a prepared_at should look, and the one received", () => {
-    const issues = issuesOf(AddedPayloadSchema, { ...loadEvent("transform"), prepared_at: "2026-02-31T00:00:00.000Z" });
+  it("show how a prepared_at should look, and the one received", async () => {
+    const issues = issuesOf(AddedPayloadSchema, {
+      ...(await samplePayload(AddedPayloadSchema)),
+      prepared_at: "2026-02-31T00:00:00.000Z",
+    });
 
     expect(issues).toEqual([
       {
@@ -100,8 +105,11 @@ describe("the other fields", () => {
     ]);
   });
 
-  it("say which constant a field must hold, and what it held", () => {
-    const issues = issuesOf(FinalizedPayloadSchema, { ...finalized(), status: "DONE" });
+  it("say which constant a field must hold, and what it held", async () => {
+    const issues = issuesOf(FinalizedPayloadSchema, {
+      ...(await samplePayload(FinalizedPayloadSchema)),
+      status: "DONE",
+    });
 
     expect(issues).toEqual([{ field: "status", problem: 'must be "COMPLETED", received "DONE"' }]);
   });
