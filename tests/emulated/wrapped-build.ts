@@ -41,7 +41,7 @@ const wrap = (functionDirectory: string, wrapper: string): void => {
 };
 
 interface Template {
-  Resources: Record<string, { Properties: Record<string, unknown> }>;
+  Resources: Record<string, { Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 }
 
 /** Makes the wrapped build in `directory` from the build in `buildDirectory`; failures remember themselves in `markerDirectory`. */
@@ -81,8 +81,15 @@ export const makeWrappedBuild = (buildDirectory: string, directory: string, mark
       ]),
     ),
   };
-  template.Resources[ADDED.slowProcessor] = slowProcessor;
-  template.Resources[ADDED.otherRegionOrchestrator] = otherRegion;
+  // `sam build` names each function's resource in its Metadata, and `sam local` finds a function by that name: a copy
+  // that kept it would stand in for the function it was copied from.
+  for (const [id, copy] of [
+    [ADDED.slowProcessor, slowProcessor],
+    [ADDED.otherRegionOrchestrator, otherRegion],
+  ] as const) {
+    copy.Metadata = { ...copy.Metadata, SamResourceId: id };
+    template.Resources[id] = copy;
+  }
   writeFileSync(templateFile, stringify(template));
   return directory;
 };
