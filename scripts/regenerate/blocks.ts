@@ -170,6 +170,25 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
     },
   },
 
+  /** The commands `npm run sam-local` runs, for a reader to type (docs/sam-local.md). */
+  "sam-local-commands": {
+    render: async () => {
+      const processors = PROCESSOR_STAGES.map((stage) => stageNames(stage).functionId);
+      const configs = JSON.stringify(Object.fromEntries(processors.map((id) => [id, {}])));
+      return fence(
+        "bash",
+        [
+          "AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any AWS_DEFAULT_REGION=us-east-1 " +
+            ".aws-sam/tools/durable-emulator/bin/dex-local-runner start-server --host 0.0.0.0 --port 9014 " +
+            `--lambda-endpoint http://127.0.0.1:3001 --function-configs '${configs}'`,
+          `sam local start-lambda --port 3001 --warm-containers EAGER ${processors.join(" ")}`,
+          `DURABLE_EXECUTIONS_EXTERNAL_EMULATOR_PORT=9014 sam local invoke ${ORCHESTRATOR_NAMES.functionId} ` +
+            `-e ${ORCHESTRATOR_NAMES.event} --env-vars ${ORCHESTRATOR_NAMES.samLocalEnvVars}`,
+        ].join("\n"),
+      );
+    },
+  },
+
   /** `npm start`'s report for the sample event, without the result (shown apart). */
   "npm-start-report": {
     render: async (context) => {

@@ -87,7 +87,10 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
     /^npm start -- --interrupt-after <operation>$/,
     { by: "test", file: "tests/integration/interruption.test.ts", evidence: "CUT_POINTS" },
   ],
-  [/^npm run (invoke|emulate|bench) -- --help$/, { by: "test", file: "tests/unit/help.test.ts", evidence: '"--help"' }],
+  [
+    /^npm run (invoke|emulate|bench|sam-local) -- --help$/,
+    { by: "test", file: "tests/unit/help.test.ts", evidence: '"--help"' },
+  ],
   [/^npm run emulate --silent -- --json$/, { by: "ci" }],
   [
     /^npm run emulate( -- --event events\/orchestrator-invalid\.json)?$/,
@@ -165,7 +168,7 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       by: "not run here",
       needs: "it rewrites files; `npm run lint` runs its check",
       check: () => {
-        expect(packageScripts).toContain('"format": "prettier --write ."');
+        expect(packageScripts).toContain('"format": "prettier --write . ');
       },
     },
   ],
@@ -201,8 +204,33 @@ const COVERAGE: [pattern: RegExp, coverage: Coverage][] = [
       },
     },
   ],
-  [/^npm run test:sam-local$/, { by: "ci" }],
-  [/^npm run sam-local$/, { by: "test", file: "tests/runners/sam-local.test.ts", evidence: '"sam-local"' }],
+  [/^npm run test:sam-local$/, { by: "test", file: ".ci/run", evidence: "npm run test:sam-local" }],
+  [
+    /^(AWS_ACCESS_KEY_ID=any .*dex-local-runner start-server .*|sam local start-lambda --port \d+ --warm-containers EAGER .*|DURABLE_EXECUTIONS_EXTERNAL_EMULATOR_PORT=\d+ sam local invoke .*)$/,
+    {
+      by: "not run here",
+      needs:
+        "Docker, and one shell each; tests/runners/sam-local.test.ts runs the same through scripts/sam-local/stack.ts",
+      check: () => {
+        const stack = documentText("scripts/sam-local/stack.ts");
+        for (const part of ['"0.0.0.0"', '"EAGER"', "DURABLE_EXECUTIONS_EXTERNAL_EMULATOR_PORT", '"--env-vars"']) {
+          expect(stack).toContain(part);
+        }
+        hasEvent("events/sam-local-env-vars.json");
+      },
+    },
+  ],
+  [
+    /^sam local execution (get|history) <ARN>$/,
+    {
+      by: "not run here",
+      needs: "an execution on a running emulator; SAM prints these commands for the one it ran",
+      check: () => {
+        expect(ci).toContain("SAM_CLI_VERSION=1.170.0");
+      },
+    },
+  ],
+  [/^npm run sam-local$/, { by: "test", file: "tests/runners/sam-local.test.ts", evidence: "startSamLocal(" }],
   [
     /^git grep -n .*$/,
     {
