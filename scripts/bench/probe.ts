@@ -15,13 +15,16 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 
 interface Sample {
   load_ms: number;
   rss_mb: number;
 }
 
-const [bundle, kind, eventFile] = process.argv.slice(2);
+// Three positional arguments from main.ts, which starts this script; it takes no option.
+const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true });
+const [bundle, kind, eventFile] = positionals;
 if (!bundle || (kind !== "processor" && kind !== "orchestrator") || !eventFile) {
   process.stderr.write("usage: node probe.mjs <bundle> <processor|orchestrator> <event-file>\n");
   process.exit(2);

@@ -22,6 +22,7 @@ import { LOCAL_PROCESSOR_IDS, loadSourceHandlers } from "../local/chain";
 import { runResumable, type ResumableRun } from "../local/resumable-run";
 import { DEMO_STAGES, simulatedProcessor, type SimulatedFailure } from "../local/simulations";
 import { runStagesInProcess, type StagesRun } from "../local/stages";
+import { loadTemplate, resourceById, valueAt } from "../report/template";
 import { AWS_LIMITS, CHAIN_LIMITS } from "./limits";
 import { runNpmStart, runNpmScript } from "./tools";
 
@@ -294,6 +295,14 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
         "| --- | --- | --- | --- | --- |",
         ...rows.map((row) => `| ${row.join(" | ")} |`),
       ].join("\n");
+    },
+  },
+
+  /** The orchestrator's function timeout, inline: what a synchronous invoke waits for at most. */
+  "orchestrator-timeout": {
+    render: async ({ root }) => {
+      const timeout = valueAt(resourceById(loadTemplate(root), ORCHESTRATOR_NAMES.functionId).Properties, "Timeout");
+      return `${String(timeout)} s`;
     },
   },
 

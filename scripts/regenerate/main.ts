@@ -13,24 +13,9 @@
 import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { helpText, parseCommandLine, UsageError, wantsHelp } from "../report/arguments";
+import { COMMAND_LINE } from "./arguments";
 import { documentFiles, regenerateDocuments, stageEvents, staleEvents } from "./documents";
-
-const USAGE = "usage: npm run regenerate -- [--docs-only]";
-const HELP = [
-  USAGE,
-  "",
-  "Rewrites what is generated from the chain's declaration and its runs: the processors' sample events, the",
-  "generated regions of README.md and docs/, and (unless --docs-only, with the AWS SAM CLI and Python 3.11+)",
-  "the build, the emulator's recorded histories and the regions that show the built chain and the benchmark.",
-  "",
-  "Options:",
-  "  --docs-only  only what Node.js alone can regenerate: the events and the docs' other regions",
-  "  -h, --help   print this help and exit",
-  "",
-  "Exit code: 0 when everything was regenerated, 1 when a step failed, 2 for bad usage.",
-  "",
-].join("\n");
 
 const root = process.cwd();
 const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -61,20 +46,17 @@ const writeDocuments = async (withBuild: boolean): Promise<void> => {
 };
 
 const main = async (): Promise<number> => {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(helpText(COMMAND_LINE));
+    return 0;
+  }
   let docsOnly: boolean;
   try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { "docs-only": { type: "boolean" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-    });
-    if (values.help === true) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    docsOnly = values["docs-only"] === true;
+    docsOnly = parseCommandLine(COMMAND_LINE, argv).values["docs-only"] === true;
   } catch (error) {
-    process.stderr.write(`regenerate: ${error instanceof Error ? error.message : String(error)}; ${USAGE}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`regenerate: ${error.message}\n`);
     return 2;
   }
 

@@ -7,6 +7,7 @@ import { COMMAND_LINE as BENCH } from "../../scripts/bench/arguments";
 import { COMMAND_LINE as INVOKE } from "../../scripts/cloud/arguments";
 import { COMMAND_LINE as EMULATE } from "../../scripts/emulate/arguments";
 import { COMMAND_LINE as START } from "../../scripts/local/arguments";
+import { COMMAND_LINE as REGENERATE } from "../../scripts/regenerate/arguments";
 import { COMMAND_LINE as SAM_LOCAL } from "../../scripts/sam-local/arguments";
 import { runNpm } from "../support/npm";
 
@@ -17,6 +18,7 @@ const TOOLS = [
   { script: "run bench", options: BENCH.options, usage: "usage: npm run bench -- " },
   { script: "run emulate", options: EMULATE.options, usage: "usage: npm run emulate -- " },
   { script: "run sam-local", options: SAM_LOCAL.options, usage: "usage: npm run sam-local -- " },
+  { script: "run regenerate", options: REGENERATE.options, usage: "usage: npm run regenerate -- " },
 ];
 
 describe.each(TOOLS)("npm $script -- --help", ({ script, options, usage }) => {
