@@ -13,6 +13,7 @@ import {
   PROCESSOR_STAGES,
   retryBackoffName,
   stageNames,
+  type ProcessorStage,
   type StageInput,
 } from "../../shared";
 import { loadStageLogic } from "../../scripts/local/stages";
@@ -183,17 +184,18 @@ describe("invokeStage", () => {
 describe("isPermanentFailure", () => {
   const invokeError = (message: string) => new InvokeError(message);
 
-  it.each([
-    ["the stage's own payload rejection", "permanent", "add", "Invalid add input: value must be a number"],
-    ["a crash", "transient", "add", "Runtime exited with error: signal: killed"],
-    ["a timeout", "transient", "add", "Task timed out after 10.00 seconds"],
-    ["a throttle", "transient", "add", "Rate Exceeded."],
-    ["another stage's rejection", "transient", "transform", "Invalid add input: value must be a number"],
-    ["a rejection quoted inside another message", "transient", "add", "Handler failed: Invalid add input: x"],
-    ["a function that does not exist", "permanent", "add", "Function not found: arn:aws:lambda:x:1:function:F:1"],
-    ["a function it may not invoke", "permanent", "add", "X is not authorized to perform: lambda:InvokeFunction on F"],
-    ["a function not found, quoted inside another message", "transient", "add", "Handler: Function not found: F"],
-  ] as const)("calls %s %s", (_case, kind, stage, message) => {
+  const OTHER = "another-stage" as ProcessorStage;
+  it.each<[string, "permanent" | "transient", ProcessorStage, string]>([
+    ["the stage's own payload rejection", "permanent", STAGE, `Invalid ${STAGE} input: value must be a number`],
+    ["a crash", "transient", STAGE, "Runtime exited with error: signal: killed"],
+    ["a timeout", "transient", STAGE, "Task timed out after 10.00 seconds"],
+    ["a throttle", "transient", STAGE, "Rate Exceeded."],
+    ["another stage's rejection", "transient", OTHER, `Invalid ${STAGE} input: value must be a number`],
+    ["a rejection quoted inside another message", "transient", STAGE, `Handler failed: Invalid ${STAGE} input: x`],
+    ["a function that does not exist", "permanent", STAGE, "Function not found: arn:aws:lambda:x:1:function:F:1"],
+    ["a function it may not invoke", "permanent", STAGE, "X is not authorized to perform: lambda:InvokeFunction on F"],
+    ["a function not found, quoted inside another message", "transient", STAGE, "Handler: Function not found: F"],
+  ])("calls %s %s", (_case, kind, stage, message) => {
     expect(isPermanentFailure(stage, invokeError(message))).toBe(kind === "permanent");
   });
 });
@@ -202,7 +204,7 @@ describe("processorRetryStrategy", () => {
   const crashed = new InvokeError("Runtime exited with error: exit status 1");
 
   it("retries a transient failure after the policy's backoff until the last attempt", () => {
-    const decide = processorRetryStrategy("add");
+    const decide = processorRetryStrategy(STAGE);
 
     const decisions = [1, 2, 3].map((failedAttempt) => decide(crashed, failedAttempt));
 
@@ -215,11 +217,12 @@ describe("processorRetryStrategy", () => {
   });
 
   it("retries neither a permanent failure nor an error that is not an invoke's", () => {
-    const decide = processorRetryStrategy("add");
+    const decide = processorRetryStrategy(STAGE);
 
-    const decisions = [new InvokeError("Invalid add input: value must be a number"), new Error("not an invoke")].map(
-      (error) => decide(error, 1),
-    );
+    const decisions = [
+      new InvokeError(`Invalid ${STAGE} input: value must be a number`),
+      new Error("not an invoke"),
+    ].map((error) => decide(error, 1));
 
     expect(decisions).toEqual([{ shouldRetry: false }, { shouldRetry: false }]);
   });

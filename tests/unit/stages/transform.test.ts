@@ -7,11 +7,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
 import { handler } from "../../../functions/transform/index";
-import { LIMITS, PayloadValidationError } from "../../../shared";
+import { LIMITS, PayloadValidationError, PreparedPayloadSchema } from "../../../shared";
 import { edge, IOTA_WITH_DIALYTIKA_AND_TONOS, SHARP_S, withChange } from "../../support/bad-input";
 import { rejectionFrom } from "../../support/errors";
 import { loadEvent, ROOT } from "../../support/events";
 import { dropProcessorLogs } from "../../support/logs";
+import { samplePayload } from "../../support/payloads";
 import { itAcceptsEach, itRefusesEach } from "../../support/stage-corpus";
 
 let restoreConsole: () => void;
@@ -72,8 +73,8 @@ describe("stage transform", () => {
     expect(event.name.toLocaleUpperCase("tr")).toBe("İSTANBUL STRASSE");
   });
 
-  it("refuses the add input (a stage skipped) and names the missing flag", async () => {
-    const event = loadEvent("add");
+  it("refuses the prepared payload (the stage before it skipped) and names the missing flag", async () => {
+    const event = await samplePayload(PreparedPayloadSchema);
 
     const error = await rejectionFrom(handler(event));
 
