@@ -235,6 +235,12 @@ export const valueBound = (schema: PayloadSchema): number => {
   return requirement;
 };
 
+/** The fields of `schema` a payload must have: all but those declared `v.optional`. */
+export const requiredFields = (schema: PayloadSchema): string[] =>
+  Object.entries(schema.entries)
+    .filter(([, field]) => field.type !== "optional")
+    .map(([name]) => name);
+
 /** The fields later stages add, which a stage's input must not have yet. */
 const laterFields = (stage: ProcessorStage): string[] => {
   const own = Object.keys(stageRow(stage).input.entries);
@@ -246,7 +252,7 @@ const laterFields = (stage: ProcessorStage): string[] => {
 
 /**
  * Malformed events for processor `stage`, built from its input schema and its sample event (events/<stage>.json):
- * each field missing or null, `value` past the stage's bound either way or as JSON's 1e400, each field a later
+ * each required field missing, each field null, `value` past the stage's bound either way or as JSON's 1e400, each field a later
  * stage adds, keys that touch a prototype, and payloads that are not objects. Its own test file adds the entries
  * only that stage has reason to refuse.
  */
@@ -256,7 +262,7 @@ export const malformedProcessorEvents = (stage: ProcessorStage): MalformedEvent[
   const fields = Object.keys(stageRow(stage).input.entries);
   const bound = valueBound(stageRow(stage).input);
   return [
-    ...fields.map(without(stage)),
+    ...requiredFields(stageRow(stage).input).map(without(stage)),
     ...fields.map((field) => change(`whose ${field} is null`, { [field]: null }, [field])),
     change(`whose value is just past ${stage}'s bound of ${bound}`, { value: bound + 1 }, ["value"]),
     change(`whose value is just past ${stage}'s bound of -${bound}`, { value: -bound - 1 }, ["value"]),

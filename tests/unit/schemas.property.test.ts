@@ -10,7 +10,7 @@ import {
   stageOutputName,
   stageRow,
 } from "../../shared";
-import { rejectionOf, valueBound } from "../support/bad-input";
+import { rejectionOf, requiredFields, valueBound } from "../support/bad-input";
 
 /**
  * Runs per property. Parsing takes microseconds, so each property gets many; a mutation run
@@ -271,9 +271,13 @@ const described = (fields: PayloadCase["fields"]): Readonly<Record<string, Field
   return fields as Readonly<Record<string, FieldArbitraries>>;
 };
 
-const validPayload = (fields: PayloadCase["fields"]): fc.Arbitrary<Record<string, unknown>> =>
+/** Valid payloads: every required field, and each optional one or not. */
+const validPayload = (payload: PayloadCase): fc.Arbitrary<Record<string, unknown>> =>
   fc.record(
-    Object.fromEntries(Object.entries(described(fields)).map(([field, arbitraries]) => [field, arbitraries.valid])),
+    Object.fromEntries(
+      Object.entries(described(payload.fields)).map(([field, arbitraries]) => [field, arbitraries.valid]),
+    ),
+    { requiredKeys: requiredFields(payload.schema) },
   );
 
 /** One change to a valid payload, and the one field it breaks. */
@@ -291,11 +295,15 @@ const unknownKey = (fields: PayloadCase["fields"]): fc.Arbitrary<string> =>
     )
     .filter((key) => !Object.hasOwn(fields, key));
 
-const corruption = (fields: PayloadCase["fields"]): fc.Arbitrary<Corruption> => {
+/** One change that breaks a valid payload: a field's value replaced, a required field deleted, or a key added. */
+const corruption = ({ schema, fields }: PayloadCase): fc.Arbitrary<Corruption> => {
   const names = Object.keys(fields);
   return fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...names).chain((field) => replacement(fields, field)) },
-    { weight: 1, arbitrary: fc.constantFrom(...names).map((field): Corruption => ({ kind: "delete", field })) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(...requiredFields(schema)).map((field): Corruption => ({ kind: "delete", field })),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -343,7 +351,8 @@ describe("the generators", () => {
 
 describe.each(PAYLOADS.map((payloadCase): [string, PayloadCase] => [payloadCase.payload, payloadCase]))(
   "the %s schema",
-  (_name, { payload, schema, fields }) => {
+  (_name, payloadCase) => {
+    const { payload, schema, fields } = payloadCase;
     it("is described field by field here, in the schema's order", () => {
       const undescribed = Object.keys(fields).filter((field) => fields[field] === undefined);
 
@@ -353,7 +362,7 @@ describe.each(PAYLOADS.map((payloadCase): [string, PayloadCase] => [payloadCase.
 
     it("accepts every valid payload unchanged, before and after a JSON round trip", () => {
       fc.assert(
-        fc.property(validPayload(fields), (candidate) => {
+        fc.property(validPayload(payloadCase), (candidate) => {
           const parsed = parsePayload(schema, candidate, payload);
           const roundTripped: unknown = JSON.parse(JSON.stringify(candidate));
           const reparsed = parsePayload(schema, roundTripped, payload);
@@ -368,7 +377,8 @@ describe.each(PAYLOADS.map((payloadCase): [string, PayloadCase] => [payloadCase.
 
     it("refuses every payload with one field broken, missing or added, naming exactly that field", () => {
       fc.assert(
-        fc.property(validPayload(fields), corruption(fields), (candidate, change) => {
+        fc.property(validPayload(payloadCase), corruption(payloadCase), (candidate, change) => {
+          // Replacing an optional field the payload left out gives it a wrong value: refused the same way.
           const corrupted = corrupt(candidate, change);
 
           const error = rejectionOf(() => parsePayload(schema, corrupted, payload));
