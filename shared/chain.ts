@@ -49,6 +49,12 @@ export const STAGE_CONTRACT = {
 
 type Contract = typeof STAGE_CONTRACT;
 
+/** The rows by stage, for lookups by a stage's name; `Partial` so that a missing row is reported once, above. */
+const ROWS: Readonly<Partial<Record<ProcessorStage, StageRow>>> = STAGE_CONTRACT;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- only while a row is missing (see RowOf)
+type LooseSchema = v.GenericSchema<any, any> & { readonly entries: v.ObjectEntries };
+
 /**
  * The row of stage `S`. A stage listed in {@link PROCESSOR_STAGES} without a row
  * gets a loose one here, so that the compiler reports the one missing row, at
@@ -56,8 +62,7 @@ type Contract = typeof STAGE_CONTRACT;
  */
 type RowOf<S extends ProcessorStage> = S extends keyof Contract
   ? Contract[S]
-  : // eslint-disable-next-line @typescript-eslint/no-explicit-any -- only while a row is missing (see above)
-    { readonly input: v.GenericSchema<any, any>; readonly output: v.GenericSchema<any, any> };
+  : { readonly input: LooseSchema; readonly output: LooseSchema };
 
 /** The schema of processor stage `S`'s input. */
 export type StageInputSchema<S extends ProcessorStage> = RowOf<S>["input"];
@@ -69,8 +74,7 @@ export type StageInput<S extends ProcessorStage> = v.InferOutput<RowOf<S>["input
 export type StageOutput<S extends ProcessorStage> = v.InferOutput<RowOf<S>["output"]>;
 
 /** Stage `S`'s row of {@link STAGE_CONTRACT}. */
-export const stageRow = <S extends ProcessorStage>(stage: S): RowOf<S> =>
-  (STAGE_CONTRACT as Readonly<Record<ProcessorStage, StageRow>>)[stage] as RowOf<S>;
+export const stageRow = <S extends ProcessorStage>(stage: S): RowOf<S> => ROWS[stage] as RowOf<S>;
 
 /** The last stage: its output is the chain's output. */
 type LastStage = typeof PROCESSOR_STAGES extends readonly [...unknown[], infer Last extends ProcessorStage]
