@@ -7,7 +7,7 @@
  * wait ran out, 2 for bad usage, an event file that cannot be read or is not
  * JSON, or a target that cannot be started (nothing was started).
  */
-import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
+import { failureReporter, helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import { toJsonLine } from "../report/print";
 import { COMMAND_LINE, parseArguments, type CloudInvokeOptions } from "./arguments";
 import { toReport } from "./report";
@@ -26,14 +26,8 @@ export interface CliContext {
   stderr: (text: string) => void;
 }
 
-/** One line, however many the service's message had. */
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
-
 export const cloudInvoke = async (context: CliContext): Promise<number> => {
-  const fail = (code: number, message: string): number => {
-    context.stderr(`cloud-invoke: ${oneLine(message)}\n`);
-    return code;
-  };
+  const fail = failureReporter("cloud-invoke", context.stderr);
 
   if (wantsHelp(context.argv)) {
     context.stdout(helpText(COMMAND_LINE));
@@ -46,7 +40,7 @@ export const cloudInvoke = async (context: CliContext): Promise<number> => {
     event = await readEventFile(options.eventFile, context);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    return fail(2, error.message);
+    return fail(2, error);
   }
 
   try {
@@ -54,8 +48,8 @@ export const cloudInvoke = async (context: CliContext): Promise<number> => {
     context.stdout(`${options.json ? toJsonLine(run) : toReport(run, options.eventFile)}\n`);
     return run.status === "SUCCEEDED" ? 0 : 1;
   } catch (error) {
-    if (error instanceof StartError) return fail(2, error.message);
-    if (error instanceof WaitError) return fail(1, error.message);
+    if (error instanceof StartError) return fail(2, error);
+    if (error instanceof WaitError) return fail(1, error);
     throw error;
   }
 };

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { StartError, WaitError, runExecution } from "../cloud/run";
 import { toReport } from "../cloud/report";
-import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
+import { failureReporter, helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import type { LogLine } from "../report/logs";
 import { toJsonLine, toLogLines } from "../report/print";
 import { COMMAND_LINE, parseArguments, type EmulateOptions } from "./arguments";
@@ -23,13 +23,7 @@ const WORKER_SCRIPT = fileURLToPath(new URL("./function-worker.mjs", import.meta
 
 const stdout = (text: string) => process.stdout.write(text);
 const stderr = (text: string) => process.stderr.write(text);
-
-/** One line, however many the message had; then the server log it names, if any. */
-const fail = (code: number, error: { message: string; log?: string | undefined }): number => {
-  stderr(`emulate: ${error.message.replace(/\s+/g, " ").trim()}\n`);
-  if (error.log) stderr(`${error.log.replace(/^/gm, "  | ")}\n`);
-  return code;
-};
+const fail = failureReporter("emulate", stderr);
 
 /** Prints where the servers are and how to use them, then runs until a signal ends the process. */
 const serve = async (stack: Stack, options: EmulateOptions): Promise<never> => {
@@ -64,19 +58,6 @@ const serve = async (stack: Stack, options: EmulateOptions): Promise<never> => {
   return new Promise<never>(() => undefined);
 };
 
-/** Stops everything on Ctrl-C or a termination request, then exits as a shell expects (128 + the signal). */
-const stopOnSignals = (teardown: Teardown): void => {
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const) {
-    process.once(signal, () => {
-      stderr(`emulate: ${signal}: stopping the emulator and the Invoke host\n`);
-      void teardown.run().finally(() => process.exit(code));
-    });
-  }
-};
-
 const main = async (): Promise<number> => {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
@@ -101,8 +82,8 @@ const main = async (): Promise<number> => {
     return fail(2, error);
   }
 
-  const teardown = new Teardown();
-  stopOnSignals(teardown);
+  const teardown = new Teardown("emulate");
+  teardown.runOnSignals("the emulator and the Invoke host");
   const logLines: LogLine[] = [];
   try {
     const stack = await startStack({

@@ -32,6 +32,9 @@ export class Teardown {
   private readonly steps: (() => unknown)[] = [];
   private done: Promise<void> | undefined;
 
+  /** `tool` starts each line it writes: `emulate: while stopping: …`. */
+  constructor(private readonly tool: string) {}
+
   defer(step: () => unknown): void {
     this.steps.push(step);
   }
@@ -42,11 +45,24 @@ export class Teardown {
         try {
           await step();
         } catch (error) {
-          process.stderr.write(`emulate: while stopping: ${String(error)}\n`);
+          process.stderr.write(`${this.tool}: while stopping: ${String(error)}\n`);
         }
       }
     })();
     return this.done;
+  }
+
+  /** On Ctrl-C or a termination request: says it stops `what`, runs, then exits as a shell expects (128 + the signal). */
+  runOnSignals(what: string): void {
+    for (const [signal, code] of [
+      ["SIGINT", 130],
+      ["SIGTERM", 143],
+    ] as const) {
+      process.once(signal, () => {
+        process.stderr.write(`${this.tool}: ${signal}: stopping ${what}\n`);
+        void this.run().finally(() => process.exit(code));
+      });
+    }
   }
 }
 

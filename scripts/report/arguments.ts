@@ -13,6 +13,19 @@ export const DEFAULT_EVENT = "events/orchestrator.json";
 /** How long a tool waits for an execution to end when `--timeout` does not say. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
+/**
+ * How a tool reports what ended it: `<tool>: <the message on one line>` on
+ * stderr, then the server log the error carries, if any, indented. Returns the
+ * exit code, for `return fail(2, error)`.
+ */
+export const failureReporter =
+  (tool: string, stderr: (text: string) => void) =>
+  (code: number, error: { message: string; log?: string | undefined }): number => {
+    stderr(`${tool}: ${error.message.replace(/\s+/g, " ").trim()}\n`);
+    if (error.log) stderr(`${error.log.replace(/^/gm, "  | ")}\n`);
+    return code;
+  };
+
 /** Bad usage, or an event file that cannot be read or is not JSON: the tools exit 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";

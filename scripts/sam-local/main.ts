@@ -10,32 +10,14 @@ import { toReport } from "../cloud/report";
 import { StartError, WaitError } from "../cloud/run";
 import { SetupError } from "../emulate/errors";
 import { Teardown } from "../emulate/stack";
-import { helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
+import { failureReporter, helpText, readEventFile, UsageError, wantsHelp } from "../report/arguments";
 import { toJsonLine } from "../report/print";
 import { COMMAND_LINE, parseArguments, type SamLocalOptions } from "./arguments";
 import { startSamLocal } from "./stack";
 
 const stdout = (text: string) => process.stdout.write(text);
 const stderr = (text: string) => process.stderr.write(text);
-
-const fail = (code: number, error: { message: string; log?: string | undefined }): number => {
-  stderr(`sam-local: ${error.message.replace(/\s+/g, " ").trim()}\n`);
-  if (error.log) stderr(`${error.log.replace(/^/gm, "  | ")}\n`);
-  return code;
-};
-
-/** Stops everything on Ctrl-C or a termination request, then exits as a shell expects (128 + the signal). */
-const stopOnSignals = (teardown: Teardown): void => {
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const) {
-    process.once(signal, () => {
-      stderr(`sam-local: ${signal}: stopping start-lambda and the emulator\n`);
-      void teardown.run().finally(() => process.exit(code));
-    });
-  }
-};
+const fail = failureReporter("sam-local", stderr);
 
 const main = async (): Promise<number> => {
   const argv = process.argv.slice(2);
@@ -71,8 +53,8 @@ const main = async (): Promise<number> => {
     });
   }
 
-  const teardown = new Teardown();
-  stopOnSignals(teardown);
+  const teardown = new Teardown("sam-local");
+  teardown.runOnSignals("start-lambda and the emulator");
   try {
     stderr("sam-local: starting AWS's durable emulator and sam local start-lambda (its containers warm first)\n");
     const stack = await startSamLocal({

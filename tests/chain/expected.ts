@@ -16,6 +16,7 @@ import {
 } from "../../shared";
 import type { ChainRun } from "../../scripts/report/run";
 import { runStagesInProcess } from "../../scripts/local/stages";
+import { loadEvent } from "../support/events";
 
 /** One operation as the tests compare it: `add CHAINED_INVOKE SUCCEEDED`. */
 export const operationLines = (run: {
@@ -135,3 +136,17 @@ export const successfulRunJson = (result: unknown, logs?: unknown) => ({
   processor_calls: expectedShape().processorCalls,
   ...(logs === undefined ? {} : { logs }),
 });
+
+/**
+ * The line a tool printed with `--json` for a run of events/orchestrator.json,
+ * parsed, and what it must equal: the successful run, its records included.
+ */
+export const sampleRunLine = async (stdout: string) => {
+  const line = JSON.parse(stdout) as { result: unknown };
+  const event = loadEvent("orchestrator");
+  const expected = successfulRunJson(
+    await expectedResultOf(event, line),
+    await expectedSuccessLogs(event, preparedAtOf(line.result)),
+  );
+  return { line, expected };
+};

@@ -17,13 +17,13 @@ import { installEmulator, startEmulator } from "../../scripts/emulate/emulator";
 import { SetupError } from "../../scripts/emulate/errors";
 import { COMMAND_LINE } from "../../scripts/emulate/arguments";
 import type { OptionDeclaration } from "../../scripts/report/arguments";
-import { loadEvent, ROOT } from "../support/events";
+import { ROOT } from "../support/events";
 import { documentText, transcriptsIn as transcripts } from "../support/docs";
 import { maskVolatile } from "../../scripts/regenerate/blocks";
 import { regionsOf } from "../../scripts/regenerate/markers";
 import { maskRunVariables, runNpm } from "../support/npm";
 import { ORCHESTRATOR_NAMES } from "../../shared";
-import { expectedResultOf, expectedSuccessLogs, preparedAtOf, successfulRunJson } from "../chain/expected";
+import { sampleRunLine, successfulRunJson } from "../chain/expected";
 import { scratchFile } from "../support/scratch";
 import { processesMentioning } from "./support";
 
@@ -101,14 +101,8 @@ describe("npm run emulate", () => {
     // Assert
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    const line = JSON.parse(stdout) as { result: unknown };
-    const event = loadEvent("orchestrator");
-    expect(line).toEqual(
-      successfulRunJson(
-        await expectedResultOf(event, line),
-        await expectedSuccessLogs(event, preparedAtOf(line.result)),
-      ),
-    );
+    const { line, expected } = await sampleRunLine(stdout);
+    expect(line).toEqual(expected);
     expect(leftovers(folder)).toEqual({ processes: [], files: [] });
   });
 

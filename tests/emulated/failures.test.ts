@@ -7,9 +7,6 @@
  * (faults.ts, wrapped-build.ts). Durable waits are skipped (--skip-time).
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { PUBLISHED_VERSION } from "../../scripts/emulate/built-template";
 import { LOCAL_ACCOUNT } from "../../scripts/emulate/local-account";
 import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
@@ -18,28 +15,23 @@ import { expectedResultOf, expectedShape } from "../chain/expected";
 import { loadEvent } from "../support/events";
 import { FAULTS } from "./faults";
 import {
-  BUILD,
   invocationsSince,
   invokeAt,
   localFunctionArn,
   recordOrCheck,
-  startTestStack,
+  startWrappedTestStack,
   type TestStack,
 } from "./support";
-import { ADDED, makeWrappedBuild, OTHER_REGION } from "./wrapped-build";
+import { ADDED, OTHER_REGION } from "./wrapped-build";
 
-let scratch: string;
 let stack: TestStack;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(path.join(tmpdir(), "emulated-failures-"));
-  const build = makeWrappedBuild(BUILD, path.join(scratch, "build"), path.join(scratch, "markers"));
-  stack = await startTestStack(build);
+  stack = await startWrappedTestStack("emulated-failures-");
 }, 120_000);
 
 afterAll(async () => {
   await stack.stop();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** The sample event with the id that asks for a failure. */

@@ -4,7 +4,8 @@
  * histories it records as fixtures for the cloud tool's tests, and a look at
  * the machine's processes to prove nothing was left running.
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { expect } from "@jest/globals";
@@ -18,6 +19,7 @@ import { EMULATOR_POLLING, startStack, Teardown, type Stack } from "../../script
 import { bundleForNode } from "../support/bundle";
 import { ROOT } from "../support/events";
 import { UUID } from "../support/npm";
+import { makeWrappedBuild } from "./wrapped-build";
 
 /** What `sam build` produced. */
 export const BUILD = path.join(ROOT, ".aws-sam", "build");
@@ -45,7 +47,7 @@ export const startTestStack = async (buildDirectory = BUILD): Promise<TestStack>
   if (!existsSync(path.join(buildDirectory, "template.yaml"))) {
     throw new Error(`no ${buildDirectory}/template.yaml: run \`sam build\` before \`npm run test:emulated\``);
   }
-  const teardown = new Teardown();
+  const teardown = new Teardown("test:emulated");
   const logLines: LogLine[] = [];
   try {
     const stack = await startStack({
@@ -71,6 +73,27 @@ export const startTestStack = async (buildDirectory = BUILD): Promise<TestStack>
     };
   } catch (error) {
     await teardown.run();
+    throw error;
+  }
+};
+
+/**
+ * The stack on a copy of the build whose functions fail on request
+ * (wrapped-build.ts), made in a scratch folder named after `prefix` that
+ * `stop` removes.
+ */
+export const startWrappedTestStack = async (prefix: string): Promise<TestStack> => {
+  const scratch = mkdtempSync(path.join(tmpdir(), prefix));
+  const removeScratch = () => {
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    const stack = await startTestStack(
+      makeWrappedBuild(BUILD, path.join(scratch, "build"), path.join(scratch, "markers")),
+    );
+    return { ...stack, stop: () => stack.stop().finally(removeScratch) };
+  } catch (error) {
+    removeScratch();
     throw error;
   }
 };

@@ -8,15 +8,7 @@ import { DEMO_STAGES } from "../../scripts/local/simulations";
 import { processorTimeoutSeconds } from "../../scripts/report/template";
 import { runStagesInProcess } from "../../scripts/local/stages";
 import { PREPARE_STEP, PROCESSOR_STAGES, SUCCESSFUL_EXECUTION } from "../../shared";
-import {
-  ATTEMPTS,
-  expectedResultOf,
-  expectedShape,
-  expectedSuccessLogs,
-  preparedAtOf,
-  REFUSED_SHAPE,
-  successfulRunJson,
-} from "../chain/expected";
+import { ATTEMPTS, expectedShape, REFUSED_SHAPE, sampleRunLine } from "../chain/expected";
 import { loadEvent } from "../support/events";
 import { scratchFile } from "../support/scratch";
 import { runNpm } from "../support/npm";
@@ -50,14 +42,8 @@ describe("npm start", () => {
 
     expect(code).toBe(0);
     expect(stdout.split("\n")).toEqual([expect.any(String), ""]);
-    const line = JSON.parse(stdout) as { result: unknown };
-    const event = loadEvent("orchestrator");
-    expect(line).toEqual(
-      successfulRunJson(
-        await expectedResultOf(event, line),
-        await expectedSuccessLogs(event, preparedAtOf(line.result)),
-      ),
-    );
+    const { line, expected } = await sampleRunLine(stdout);
+    expect(line).toEqual(expected);
   });
 
   it("exits 1 and reports the validation error for an invalid event", () => {

@@ -8,29 +8,21 @@
  * `npm run test:emulated`, after `sam build`.
  */
 import { afterAll, beforeAll, describe, expect } from "@jest/globals";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
 import type { ChainRun } from "../../scripts/report/run";
 import { itRunsTheChainCases } from "../chain/cases";
 import { faultId } from "../emulated/faults";
-import { BUILD, invocationsSince, recordOrCheck, startTestStack, type TestStack } from "../emulated/support";
-import { makeWrappedBuild } from "../emulated/wrapped-build";
+import { invocationsSince, recordOrCheck, startWrappedTestStack, type TestStack } from "../emulated/support";
 import { RECORDED_CHAIN_CASES } from "../support/history-fixtures";
 
-let scratch: string;
 let stack: TestStack;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(path.join(tmpdir(), "emulated-chain-"));
-  const build = makeWrappedBuild(BUILD, path.join(scratch, "build"), path.join(scratch, "markers"));
-  stack = await startTestStack(build);
+  stack = await startWrappedTestStack("emulated-chain-");
 }, 120_000);
 
 afterAll(async () => {
   await stack.stop();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** The histories kept as fixtures (tests/fixtures/emulated/), by the case that records each. */

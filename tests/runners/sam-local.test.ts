@@ -32,7 +32,7 @@ import { loadEvent, ROOT } from "../support/events";
 
 let scratch: string;
 let stack: SamLocalStack;
-const teardown = new Teardown();
+const teardown = new Teardown("test:sam-local");
 
 beforeAll(async () => {
   if (spawnSync("docker", ["info"], { stdio: "ignore" }).status !== 0) {
