@@ -14,8 +14,9 @@ export default {
   testRunner: "jest",
   jest: {
     projectType: "custom",
-    // The one project, flat: Stryker instruments the top-level configuration, which a list of projects would hide.
-    config: { ...mutation, displayName: undefined, projects: undefined },
+    // The one project, flat. Stryker merges this over jest.config.cjs, and its options reach the test runner as
+    // JSON, which drops a key set to undefined: `projects: []` is what replaces the file's list of projects.
+    config: { ...mutation, projects: [] },
     enableFindRelatedTests: true,
   },
   coverageAnalysis: "perTest",
