@@ -1,10 +1,11 @@
 /**
  * What the repository tracks: people copy all of it, so nothing generated on
- * one machine (caches, reports, build output) and no path of one machine.
+ * one machine (caches, reports, build output) and no path of one machine; and
+ * test files small enough to read, one subject each.
  */
 import { describe, expect, it } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, globSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../support/events";
 
@@ -32,5 +33,19 @@ const MACHINE_PATH = /(?:\/home\/|\/Users\/|\/root\/|\/work\/|[A-Z]:\\Users\\)[\
       .filter((file) => MACHINE_PATH.test(readFileSync(path.join(ROOT, file), "latin1")));
 
     expect(withPaths).toEqual([]);
+  });
+});
+
+describe("the test files", () => {
+  /** Past this, a file holds more than one subject: split it, and move its doubles to tests/support/. */
+  const MOST_LINES = 400;
+
+  it(`are each at most ${MOST_LINES} lines`, () => {
+    const longer = globSync("tests/**/*", { cwd: ROOT, exclude: (name) => name === "node_modules" })
+      .filter((file) => /\.(ts|cjs|mjs|json)$/.test(file))
+      .map((file) => ({ file, lines: readFileSync(path.join(ROOT, file), "utf8").split("\n").length - 1 }))
+      .filter(({ lines }) => lines > MOST_LINES);
+
+    expect(longer).toEqual([]);
   });
 });
