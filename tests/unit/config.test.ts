@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { readProcessorArns } from "../../functions/orchestrator/config";
-import { ConfigurationError, perStage, PROCESSOR_STAGES, stageNames, type ProcessorStage } from "../../shared";
+import { ConfigurationError, perStage, PROCESSOR_STAGES, stageNames } from "../../shared";
 import { rejectionFrom, thrownBy } from "../support/errors";
 
 /** An ARN for each stage, in the variable the template sets for it. */
@@ -13,13 +13,6 @@ describe("the orchestrator's configuration", () => {
     const arns = readProcessorArns(COMPLETE_ENV);
 
     expect(arns).toEqual(perStage((stage) => `${stage}-function`));
-  });
-
-  it("names each stage's variable after the stage: PRICE_FUNCTION_ARN for price, SALES_TAX_FUNCTION_ARN for sales-tax", () => {
-    // Names this chain does not have, to show the rule for a name of one word and of two.
-    const variables = ["price", "sales-tax"].map((stage) => stageNames(stage as ProcessorStage).arnVariable);
-
-    expect(variables).toEqual(["PRICE_FUNCTION_ARN", "SALES_TAX_FUNCTION_ARN"]);
   });
 
   it("drops the white space around a value, which a template or a shell can leave there", () => {
