@@ -5,7 +5,7 @@ import type { ProcessorStage } from "./chain";
  * log format writes as the record's `message`, so that a CloudWatch Logs
  * Insights query can filter on its fields (`filter message.id = "test-123"`).
  * `event` says what happened; `id` is the payload's id, the key that follows
- * one execution through all four functions' logs.
+ * one execution through every function's logs.
  */
 export type ChainLogRecord =
   | { event: "execution started"; id?: string }

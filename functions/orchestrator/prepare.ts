@@ -45,7 +45,8 @@ const retryTransientFailures = createRetryStrategy(PREPARE_RETRY);
 /**
  * Invalid input stays invalid however often it is checked, so a
  * `PayloadValidationError` fails the step at once; anything else (a bug, a
- * crash) is tried up to three times in all, with exponential backoff and jitter.
+ * crash) is tried up to `PREPARE_RETRY.maxAttempts` times in all, with
+ * exponential backoff and jitter.
  */
 export const prepareRetryStrategy = (error: Error, attempt: number): RetryDecision =>
   error instanceof PayloadValidationError ? { shouldRetry: false } : retryTransientFailures(error, attempt);

@@ -2,7 +2,7 @@
  * What the functions log: the orchestrator through the durable SDK's
  * `context.logger`, which stays silent while the workflow replays, and each
  * processor once per invocation. Every record is one line of JSON that carries
- * the payload's `id`, the key that follows one execution through all four logs.
+ * the payload's `id`, the key that follows one execution through every function's logs.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
