@@ -39,7 +39,6 @@ const NOT_MUTATION = [
   "<rootDir>/tests/unit/orchestrator-lint.test.ts",
   "<rootDir>/tests/unit/docs-commands.test.ts",
   "<rootDir>/tests/unit/generated-docs.test.ts",
-  "<rootDir>/tests/unit/example-pattern.test.ts",
   "<rootDir>/tests/template/",
   "<rootDir>/tests/integration/bad-input-chain.test.ts",
   "<rootDir>/tests/integration/chain.property.test.ts",

@@ -1,6 +1,6 @@
 /**
  * `npm run invoke` without the process around it: the command line, the event
- * file, the run, what is printed and the exit code. scripts/cloud-invoke.ts
+ * file, the run, what is printed and the exit code. scripts/cloud/main.ts
  * wires it to the real AWS clients, the process's streams and its directories.
  *
  * Exit code: 0 when the execution succeeded, 1 when it ended otherwise or the

@@ -1,6 +1,6 @@
 /**
  * What `npm run invoke` prints: `npm start`'s report and one-line JSON
- * (scripts/cli-support.ts), with what only the cloud has: the execution's ARN,
+ * (scripts/report/print.ts), with what only the cloud has: the execution's ARN,
  * and a warning when the history was cut short.
  */
 import { toReport as commonReport } from "../report/print";

@@ -1,6 +1,6 @@
 """Print a SAM template as CloudFormation will deploy it: the SAM transform applied offline.
 
-Usage: python scripts/transform-template.py [template.yaml]
+Usage: python scripts/template/transform-template.py [template.yaml]
 Needs the aws-sam-translator package, which the AWS SAM CLI installs (.ci/run uses the SAM CLI's
 Python). No AWS call is made: managed policies are resolved by name to their well-known ARNs.
 """
