@@ -127,12 +127,21 @@ const peerBundle = async (name: FunctionName): Promise<Bundle> => ({
   nodeOptions: ["--enable-source-maps"],
 });
 
+/** What the orchestrator reads at start-up: a function for each stage to invoke (the probe invokes none). */
+const ORCHESTRATOR_ENVIRONMENT = Object.fromEntries(
+  PROCESSOR_STAGES.map((stage) => [stageNames(stage).arnVariable, stageNames(stage).functionId]),
+);
+
 const probe = (bundle: Bundle, name: FunctionName): Sample => {
   const { kind, event } = FUNCTIONS[name];
   const output = execFileSync(
     process.execPath,
     [...bundle.nodeOptions, path.join(OUT, "probe.mjs"), bundle.file, kind, event],
-    { cwd: ROOT, encoding: "utf8" },
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ...(kind === "orchestrator" ? ORCHESTRATOR_ENVIRONMENT : {}) },
+    },
   );
   // The orchestrator logs its first records to stdout as it runs; the probe's sample is the last line.
   const sample: unknown = JSON.parse(output.trimEnd().split("\n").at(-1) ?? "");

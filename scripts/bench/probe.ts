@@ -69,16 +69,13 @@ const main = async (): Promise<void> => {
   }
 
   const endpoint = await fakeCheckpointEndpoint();
-  // The orchestrator reads its configuration at start-up; the AWS SDK signs
-  // its checkpoint requests, so it needs (fake) credentials and a region.
+  // The orchestrator reads its stages' ARNs at start-up (main.ts sets them in this process's environment); the
+  // AWS SDK signs its checkpoint requests, so it needs (fake) credentials and a region.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "probe",
     AWS_SECRET_ACCESS_KEY: "probe",
-    ADD_FUNCTION_ARN: "AddFunction",
-    TRANSFORM_FUNCTION_ARN: "TransformFunction",
-    FINALIZE_FUNCTION_ARN: "FinalizeFunction",
   });
   const started = performance.now();
   const handler = handlerOf(await import(pathToFileURL(bundle).href));

@@ -39,8 +39,15 @@ export const runNpmStart = (root: string, args: readonly string[]): ToolRun => {
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 };
 
-/** `npm run <script> --silent -- <args>` in `root`. */
+/**
+ * `npm run <script> --silent -- <args>` in `root`, which must succeed: a
+ * transcript of a tool that failed is not what the docs mean to show.
+ */
 export const runNpmScript = (root: string, script: string, args: readonly string[]): ToolRun => {
   const child = spawnSync("npm", ["run", script, "--silent", "--", ...args], { cwd: root, encoding: "utf8" });
+  if (child.status !== 0) {
+    const command = ["npm run", script, ...(args.length > 0 ? ["--", ...args] : [])].join(" ");
+    throw new Error(`${command} exited ${String(child.status ?? child.signal)}:\n${child.stderr}${child.stdout}`);
+  }
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 };
