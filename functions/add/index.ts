@@ -1,8 +1,8 @@
 /**
- * Lambda handler of stage `add`.
- * Validates its event against the `add` input schema (so it can also be invoked
- * on its own), then returns `add`'s output. It keeps no state: invoking it
- * twice with the same event returns the same payload.
+ * A processor's Lambda handler: it validates its event against its stage's
+ * input schema (so it can also be invoked on its own), runs the stage's logic
+ * and returns its output. It keeps no state: the same event always returns the
+ * same payload.
  */
 import { PreparedPayloadSchema, processorHandler } from "../../shared";
 import { add } from "./add";

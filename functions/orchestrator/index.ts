@@ -1,6 +1,6 @@
 /**
- * Lambda handler of the orchestrator, the durable function that runs the chain
- * prepare -> add -> transform -> finalize.
+ * Lambda handler of the orchestrator, the durable function that runs the chain:
+ * the prepare step, then each stage shared/chain.ts declares, in its order.
  *
  * Configuration is read here, once per execution environment: a missing
  * processor ARN fails start-up with the variable's name. Checkpoints go through

@@ -1,7 +1,8 @@
 /**
- * Lambda handler of stage `transform`.
- * Validates its event against the `transform` input schema, then returns
- * `transform`'s output. Stateless and idempotent.
+ * A processor's Lambda handler: it validates its event against its stage's
+ * input schema (so it can also be invoked on its own), runs the stage's logic
+ * and returns its output. It keeps no state: the same event always returns the
+ * same payload.
  */
 import { AddedPayloadSchema, processorHandler } from "../../shared";
 import { transform } from "./transform";
