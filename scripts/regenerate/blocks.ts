@@ -11,6 +11,7 @@ import { createOrchestrator } from "../../functions/orchestrator/orchestrator";
 import { PROCESSOR_RETRY } from "../../functions/orchestrator/retry-policy";
 import {
   ORCHESTRATOR_NAMES,
+  OrchestratorInputSchema,
   PREPARE_STEP,
   PROCESSOR_STAGES,
   retryBackoffName,
@@ -88,6 +89,15 @@ const npmStart = (context: RenderContext, args: readonly string[]): string => {
   return stdout;
 };
 
+/** The fields a caller's event may hold, from its schema: `{"id", "name", "value"}`, then any optional ones. */
+const inputFields = (): string => {
+  const fields = Object.entries<{ readonly type: string }>(OrchestratorInputSchema.entries);
+  const quoted = (optional: boolean) =>
+    fields.filter(([, schema]) => (schema.type === "optional") === optional).map(([name]) => `"${name}"`);
+  const optional = quoted(true);
+  return `{${quoted(false).join(", ")}${optional.length > 0 ? `; optional ${optional.join(", ")}` : ""}}`;
+};
+
 /** The command line a transcript shows. */
 const startCommand = (args: readonly string[], silent = false): string =>
   args.length === 0 ? "npm start" : `npm start${silent ? " --silent" : ""} -- ${args.join(" ")}`;
@@ -95,6 +105,9 @@ const startCommand = (args: readonly string[], silent = false): string =>
 export const BLOCKS: Readonly<Record<string, Block>> = {
   /** `add → transform → finalize`, inline. */
   "chain-stages": { render: async () => PROCESSOR_STAGES.join(" → ") },
+
+  /** `{"id", "name", "value"}`, inline: what the orchestrator accepts. */
+  "input-fields": { render: async () => code(inputFields()) },
 
   /** The README's sequence diagram: every invocation of an execution, from the declaration. */
   "chain-diagram": {
@@ -117,7 +130,7 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
           `    participant O as ${ORCHESTRATOR_NAMES.functionId}:live (durable)`,
           "    participant S as Durable execution (checkpoints)",
           ...participants,
-          '    Caller->>O: {"id", "name", "value"} (invocation 1)',
+          `    Caller->>O: ${inputFields()} (invocation 1)`,
           `    O->>S: step "${PREPARE_STEP}": validate, trim name, stamp prepared_at, checkpoint the result`,
           ...steps,
           '    O-->>Caller: {"workflow": "completed", "input", "output"}',

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ORCHESTRATOR_NAMES, PROCESSOR_STAGES, stageNames } from "../../shared";
+import { ORCHESTRATOR_NAMES, OrchestratorInputSchema, PROCESSOR_STAGES, stageNames } from "../../shared";
 import { BLOCKS } from "../../scripts/regenerate/blocks";
 import { documentFiles, regenerateDocuments, stageEvents, staleEvents } from "../../scripts/regenerate/documents";
 import { proseOf, regionsOf } from "../../scripts/regenerate/markers";
@@ -94,5 +94,16 @@ describe("events/", () => {
     const stale = staleEvents(ROOT, Object.keys(await stageEvents(ROOT)));
 
     expect(stale).toEqual([]);
+  });
+});
+
+describe("docs/design.md's contract", () => {
+  it("describes each field the orchestrator accepts in a bullet of its own, and no other", () => {
+    const text = read("docs/design.md");
+    const list = text.slice(text.indexOf("The orchestrator accepts exactly")).split("\n\n")[1] ?? "";
+
+    const described = [...list.matchAll(/^- `([^`]+)`:/gm)].map(([, field]) => field);
+
+    expect(described).toEqual(Object.keys(OrchestratorInputSchema.entries));
   });
 });
