@@ -89,13 +89,12 @@ const npmStart = (context: RenderContext, args: readonly string[]): string => {
   return stdout;
 };
 
-/** The fields a caller's event may hold, from its schema: `{"id", "name", "value"}`, then any optional ones. */
+/** The fields a caller's event may hold, from its schema: `{"id", "name", "value"}`, any optional ones last. */
 const inputFields = (): string => {
   const fields = Object.entries<{ readonly type: string }>(OrchestratorInputSchema.entries);
   const quoted = (optional: boolean) =>
     fields.filter(([, schema]) => (schema.type === "optional") === optional).map(([name]) => `"${name}"`);
-  const optional = quoted(true);
-  return `{${quoted(false).join(", ")}${optional.length > 0 ? `; optional ${optional.join(", ")}` : ""}}`;
+  return `{${[...quoted(false), ...quoted(true).map((name) => `optional ${name}`)].join(", ")}}`;
 };
 
 /** The command line a transcript shows. */
